@@ -1,0 +1,64 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import roles
+
+
+class User(AbstractUser):
+    units = models.ManyToManyField(
+        "measures.ResponsibleUnit",
+        verbose_name=_("Stellen"),
+        through="Membership",
+        related_name="members",
+        blank=True,
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        full_name = self.get_full_name()
+        return f"{full_name} ({self.username})" if full_name else self.username
+
+    @cached_property
+    def group_names(self) -> frozenset[str]:
+        # Cached per instance: the role is asked several times on every staff page.
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def is_buero(self) -> bool:
+        return self.is_active and (self.is_superuser or roles.BUERO in self.group_names)
+
+    @property
+    def is_reporter(self) -> bool:
+        return self.is_active and roles.REPORTING in self.group_names
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, verbose_name=_("Person"), on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(
+        "measures.ResponsibleUnit", verbose_name=_("Stelle"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    created_at = models.DateTimeField(_("eingetragen am"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("Mitgliedschaft (Verlauf)"))
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft in einer Stelle")
+        verbose_name_plural = _("Mitgliedschaften in Stellen")
+        ordering = ["unit__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit"],
+                name="accounts_membership_unique",
+                violation_error_message=_("Diese Person gehört dieser Stelle schon an."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.unit}"

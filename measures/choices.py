@@ -1,0 +1,110 @@
+"""The status vocabulary: each choice with its German label and one-sentence definition.
+
+The definitions live here once; the admin's help texts and the public legend both read
+them through ``definition``.
+"""
+
+from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NO_REPORT = "keine_meldung", _("noch keine Meldung")
+    NOT_STARTED = "nicht_begonnen", _("nicht begonnen")
+    PREPARATION = "in_vorbereitung", _("in Vorbereitung")
+    IN_PROGRESS = "in_umsetzung", _("in Umsetzung")
+    DONE = "umgesetzt", _("umgesetzt")
+    PERMANENT = "verstetigt", _("verstetigt")
+    POSTPONED = "zurueckgestellt", _("zurückgestellt")
+    DROPPED = "entfallen", _("entfallen")
+
+    @property
+    def definition(self):
+        return STATUS_DEFINITIONS[self]
+
+    @property
+    def requires_reason(self) -> bool:
+        return self in (Status.POSTPONED, Status.DROPPED)
+
+
+# A status update reports a status; "no report yet" is only ever the absence of one.
+REPORTED_STATUS_CHOICES = [(value, label) for value, label in Status.choices if value != Status.NO_REPORT]
+
+STATUS_DEFINITIONS = {
+    Status.NO_REPORT: _(
+        "Für diese Maßnahme liegt noch keine veröffentlichte Sachstandsmeldung vor; "
+        "über ihren Stand ist daher nichts bekannt."
+    ),
+    Status.NOT_STARTED: _("Die verantwortliche Stelle hat gemeldet, dass die Arbeit noch nicht begonnen hat."),
+    Status.PREPARATION: _(
+        "Die Umsetzung wird geplant oder vorbereitet, etwa durch Konzeption, Abstimmung oder Mittelbeantragung."
+    ),
+    Status.IN_PROGRESS: _("Die Maßnahme wird durchgeführt."),
+    Status.DONE: _("Die Maßnahme ist abgeschlossen und ihr Ziel erreicht."),
+    Status.PERMANENT: _("Die Maßnahme ist umgesetzt und wird als dauerhafte Aufgabe fortgeführt."),
+    Status.POSTPONED: _(
+        "Die Umsetzung ruht vorerst; die Begründung nennt den Grund und, wenn bekannt, wann es weitergeht."
+    ),
+    Status.DROPPED: _(
+        "Die Maßnahme wird nicht umgesetzt oder wurde ersetzt; die Begründung nennt den Grund und gegebenenfalls "
+        "die ersetzende Maßnahme."
+    ),
+}
+
+
+class Ampel(models.TextChoices):
+    """The on-track signal, kept apart from the implementation status."""
+
+    UNSPECIFIED = "keine_angabe", _("keine Angabe")
+    ON_TRACK = "im_plan", _("im Plan")
+    AT_RISK = "gefaehrdet", _("gefährdet")
+    DELAYED = "verzoegert", _("verzögert")
+
+    @property
+    def definition(self):
+        return AMPEL_DEFINITIONS[self]
+
+
+AMPEL_DEFINITIONS = {
+    Ampel.UNSPECIFIED: _("Zum Zeitplan wurde keine Einschätzung gemeldet."),
+    Ampel.ON_TRACK: _("Die Maßnahme liegt im geplanten Zeit- und Kostenrahmen."),
+    Ampel.AT_RISK: _("Es gibt Risiken, die den Zeitplan oder das Ziel gefährden können."),
+    Ampel.DELAYED: _("Die Maßnahme ist verzögert; es besteht Handlungsbedarf."),
+}
+
+
+class FundingStatus(models.TextChoices):
+    UNKNOWN = "unbekannt", _("unbekannt")
+    SECURED = "gesichert", _("gesichert")
+    APPLIED = "beantragt", _("beantragt")
+    OPEN = "offen", _("offen")
+    NO_COST = "keine_kosten", _("ohne Kosten")
+
+
+class UnitKind(models.TextChoices):
+    ADMINISTRATION = "verwaltung", _("Stadtverwaltung")
+    MUNICIPAL_COMPANY = "kommunales_unternehmen", _("kommunales Unternehmen")
+    WELFARE = "freier_traeger", _("Freier Träger")
+    MSO = "mso", _("Migrantenselbstorganisation (MSO)")
+    OTHER = "sonstige", _("sonstige")
+
+
+class Role(models.TextChoices):
+    LEAD = "federfuehrung", _("Federführung")
+    PARTNER = "beteiligt", _("beteiligt")
+
+
+class UpdateState(models.TextChoices):
+    DRAFT = "entwurf", _("Entwurf")
+    SUBMITTED = "eingereicht", _("eingereicht")
+    PUBLISHED = "veroeffentlicht", _("veröffentlicht")
+    RETURNED = "zurueckgegeben", _("zurückgegeben")
+
+
+def _definitions_help(choices, definitions) -> str:
+    return " ".join(f"„{choice.label}“: {definitions[choice]}" for choice in choices)
+
+
+status_help_text = lazy(lambda: _definitions_help(Status, STATUS_DEFINITIONS), str)()
+ampel_help_text = lazy(lambda: _definitions_help(Ampel, AMPEL_DEFINITIONS), str)()

@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from measures.demo import NotADemoConcept, generate_demo
+from measures.models import Concept
+
+
+class Command(BaseCommand):
+    help = "Legt das Demo-Konzept mit erfundenen Beispieldaten an oder baut es neu auf."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--measures", type=int, default=50, help="Anzahl der Maßnahmen (Standard: 50).")
+        parser.add_argument("--slug", default="demo", help="Kurzname des Demo-Konzepts (Standard: demo).")
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="Nichts tun, wenn das Demo-Konzept schon existiert.",
+        )
+
+    def handle(self, *args, measures, slug, if_missing, **options):
+        if measures < 1:
+            raise CommandError("--measures muss mindestens 1 sein.")
+        if if_missing and Concept.objects.filter(slug=slug).exists():
+            self.stdout.write(f"Demo-Konzept „{slug}“ besteht bereits; unverändert.")
+            return
+        try:
+            concept = generate_demo(measures=measures, slug=slug)
+        except NotADemoConcept:
+            raise CommandError(
+                f"Das Konzept „{slug}“ ist kein Demo-Konzept und wird nicht überschrieben. "
+                "Bitte einen anderen Kurznamen wählen (--slug)."
+            ) from None
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo-Konzept „{concept.slug}“ mit {concept.measures.count()} Maßnahmen angelegt.")
+        )

@@ -1,0 +1,552 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import (
+    REPORTED_STATUS_CHOICES,
+    Ampel,
+    FundingStatus,
+    Role,
+    Status,
+    UnitKind,
+    UpdateState,
+    ampel_help_text,
+    status_help_text,
+)
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_sort_key(code: str) -> str:
+    """A string that sorts like the code read by a person: 1.2 before 1.10, A2 before A10.
+
+    Digit runs are zero-padded so that a plain ORDER BY on the key gives natural order on
+    every database.
+    """
+    return _DIGITS.sub(lambda match: match.group(1).zfill(8), code.strip().casefold())
+
+
+class ConceptQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class ConceptManager(models.Manager.from_queryset(ConceptQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Concept(models.Model):
+    title = models.CharField(_("Titel"), max_length=200)
+    official_title = models.CharField(_("amtlicher Titel"), max_length=300, blank=True)
+    slug = models.SlugField(
+        _("Kurzname in der Adresse"),
+        max_length=80,
+        unique=True,
+        help_text=_("Teil der Internetadresse, z. B. „integrationskonzept-2024-2028“."),
+    )
+    start_year = models.PositiveSmallIntegerField(_("Laufzeit von (Jahr)"))
+    end_year = models.PositiveSmallIntegerField(_("Laufzeit bis (Jahr)"))
+    adopted_on = models.DateField(_("beschlossen am"), null=True, blank=True)
+    council_file_number = models.CharField(
+        _("Drucksachennummer"), max_length=40, blank=True, help_text=_("z. B. 24/SVV/0093")
+    )
+    document_url = models.URLField(_("Link zum Dokument"), blank=True)
+    summary = models.TextField(_("Zusammenfassung"), blank=True)
+    is_demo = models.BooleanField(
+        _("Demonstrationsdaten"),
+        default=False,
+        help_text=_("Jede Seite dieses Konzepts wird deutlich als Demonstration gekennzeichnet."),
+    )
+    published = models.BooleanField(_("veröffentlicht"), default=False)
+
+    objects = ConceptManager()
+    history = HistoricalRecords(verbose_name=_("Konzept (Verlauf)"))
+
+    class Meta:
+        verbose_name = _("Konzept")
+        verbose_name_plural = _("Konzepte")
+        ordering = ["-start_year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="measures_concept_period_ordered",
+                violation_error_message=_("Das Endjahr darf nicht vor dem Anfangsjahr liegen."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.start_year}–{self.end_year})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ConceptPartManager(models.Manager):
+    def get_by_natural_key(self, concept_slug, number):
+        return self.get(concept__slug=concept_slug, number=number)
+
+
+class FieldOfAction(models.Model):
+    concept = models.ForeignKey(
+        Concept, verbose_name=_("Konzept"), on_delete=models.CASCADE, related_name="fields_of_action"
+    )
+    number = models.PositiveSmallIntegerField(_("Nummer"))
+    title = models.CharField(_("Titel"), max_length=200)
+    slug = models.SlugField(_("Kurzname in der Adresse"), max_length=80)
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    objects = ConceptPartManager()
+
+    class Meta:
+        verbose_name = _("Handlungsfeld")
+        verbose_name_plural = _("Handlungsfelder")
+        ordering = ["concept", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concept", "number"],
+                name="measures_fieldofaction_unique_number",
+                violation_error_message=_("Diese Nummer ist in diesem Konzept schon vergeben."),
+            ),
+            models.UniqueConstraint(
+                fields=["concept", "slug"],
+                name="measures_fieldofaction_unique_slug",
+                violation_error_message=_("Dieser Kurzname ist in diesem Konzept schon vergeben."),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="measures_fieldofaction_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def natural_key(self):
+        return (*self.concept.natural_key(), self.number)
+
+    natural_key.dependencies = ["measures.concept"]
+
+
+class Goal(models.Model):
+    concept = models.ForeignKey(Concept, verbose_name=_("Konzept"), on_delete=models.CASCADE, related_name="goals")
+    number = models.PositiveSmallIntegerField(_("Nummer"))
+    title = models.CharField(_("Titel"), max_length=300)
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    objects = ConceptPartManager()
+
+    class Meta:
+        verbose_name = _("Ziel")
+        verbose_name_plural = _("Ziele")
+        ordering = ["concept", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concept", "number"],
+                name="measures_goal_unique_number",
+                violation_error_message=_("Diese Nummer ist in diesem Konzept schon vergeben."),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="measures_goal_number_positive"),
+        ]
+
+    def __str__(self):
+        return _("Ziel %(number)s: %(title)s") % {"number": self.number, "title": self.title}
+
+    def natural_key(self):
+        return (*self.concept.natural_key(), self.number)
+
+    natural_key.dependencies = ["measures.concept"]
+
+
+class ResponsibleUnitManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class ResponsibleUnit(models.Model):
+    name = models.CharField(_("Name"), max_length=200, unique=True)
+    short_name = models.CharField(_("Kurzname"), max_length=60, blank=True)
+    slug = models.SlugField(_("Kurzname in der Adresse"), max_length=80, unique=True)
+    kind = models.CharField(_("Art"), max_length=30, choices=UnitKind, default=UnitKind.ADMINISTRATION)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("übergeordnete Stelle"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("Für die Hierarchie der Verwaltung: Geschäftsbereich > Fachbereich > Bereich."),
+    )
+    contact_email = models.EmailField(
+        _("interne Kontaktadresse"), blank=True, help_text=_("Nur intern sichtbar, nie öffentlich.")
+    )
+    website = models.URLField(_("öffentliche Website"), blank=True)
+
+    objects = ResponsibleUnitManager()
+    history = HistoricalRecords(verbose_name=_("verantwortliche Stelle (Verlauf)"))
+
+    class Meta:
+        verbose_name = _("verantwortliche Stelle")
+        verbose_name_plural = _("verantwortliche Stellen")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="measures_responsibleunit_not_own_parent"),
+        ]
+
+    def __str__(self):
+        if self.short_name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "Eine Stelle kann nicht sich selbst oder einer ihrer Unterstellen untergeordnet sein."
+                        )
+                    }
+                )
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class MeasureQuerySet(models.QuerySet):
+    def published(self):
+        """Measures the public may see: published, in a published concept."""
+        return self.filter(published=True, concept__published=True)
+
+    def for_changelist(self):
+        return self.select_related("concept", "field_of_action").prefetch_related(
+            models.Prefetch(
+                "responsibilities",
+                queryset=MeasureResponsibility.objects.filter(role=Role.LEAD).select_related("unit"),
+                to_attr="lead_responsibilities",
+            )
+        )
+
+    def without_lead(self):
+        return self.exclude(responsibilities__role=Role.LEAD)
+
+
+class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
+    def get_by_natural_key(self, concept_slug, code):
+        return self.get(concept__slug=concept_slug, code=code)
+
+
+class Measure(models.Model):
+    concept = models.ForeignKey(Concept, verbose_name=_("Konzept"), on_delete=models.PROTECT, related_name="measures")
+    field_of_action = models.ForeignKey(
+        FieldOfAction, verbose_name=_("Handlungsfeld"), on_delete=models.PROTECT, related_name="measures"
+    )
+    goals = models.ManyToManyField(Goal, verbose_name=_("Ziele"), blank=True, related_name="measures")
+    code = models.CharField(
+        _("Nr."), max_length=20, help_text=_("Nummer der Maßnahme im Konzept, z. B. 1.2. Eindeutig je Konzept.")
+    )
+    sort_key = models.CharField(max_length=120, editable=False, db_index=True)
+    title = models.CharField(_("Titel"), max_length=300)
+    provisional = models.BooleanField(
+        _("vorläufiger Eintrag"),
+        default=False,
+        help_text=_("Titel und Nummer sind noch nicht die des amtlichen Maßnahmenkatalogs."),
+    )
+    summary = models.TextField(_("Kurzbeschreibung (öffentlich)"), blank=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    target = models.TextField(_("Ziel / Indikator (SMART)"), blank=True)
+    target_groups = models.TextField(_("Zielgruppen"), blank=True)
+    planned_start = models.DateField(_("geplanter Beginn"), null=True, blank=True)
+    planned_end = models.DateField(_("geplantes Ende"), null=True, blank=True)
+    ongoing = models.BooleanField(_("fortlaufend"), default=False, help_text=_("Daueraufgabe ohne geplantes Ende."))
+    budget = models.DecimalField(
+        _("Budget (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    funding_status = models.CharField(
+        _("Finanzierung"), max_length=20, choices=FundingStatus, default=FundingStatus.UNKNOWN
+    )
+
+    # The current status is that of the latest published status update;
+    # measures.services.measure_sync_current_status keeps these fields in step.
+    status = models.CharField(
+        _("Umsetzungsstand"), max_length=20, choices=Status, default=Status.NO_REPORT, help_text=status_help_text
+    )
+    ampel = models.CharField(
+        _("Ampel"), max_length=20, choices=Ampel, default=Ampel.UNSPECIFIED, help_text=ampel_help_text
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("Fortschritt (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    status_justification = models.TextField(_("Begründung des Stands"), blank=True)
+    status_date = models.DateField(_("Stand vom"), null=True, blank=True)
+
+    internal_note = models.TextField(_("interne Notiz"), blank=True, help_text=_("Nie öffentlich sichtbar."))
+    published = models.BooleanField(_("veröffentlicht"), default=False)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    objects = MeasureManager()
+    history = HistoricalRecords(verbose_name=_("Maßnahme (Verlauf)"), m2m_fields=[goals])
+
+    class Meta:
+        verbose_name = _("Maßnahme")
+        verbose_name_plural = _("Maßnahmen")
+        ordering = ["concept", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concept", "code"],
+                name="measures_measure_unique_code",
+                violation_error_message=_("Diese Nummer ist in diesem Konzept schon vergeben."),
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="measures_measure_code_not_empty"),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="measures_measure_progress_range",
+                violation_error_message=_("Der Fortschritt liegt zwischen 0 und 100 %."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="measures_measure_budget_not_negative",
+                violation_error_message=_("Das Budget darf nicht negativ sein."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_start__isnull=True)
+                | Q(planned_end__isnull=True)
+                | Q(planned_end__gte=models.F("planned_start")),
+                name="measures_measure_period_ordered",
+                violation_error_message=_("Das geplante Ende darf nicht vor dem Beginn liegen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ongoing=False) | Q(planned_end__isnull=True),
+                name="measures_measure_ongoing_without_end",
+                violation_error_message=_("Eine fortlaufende Maßnahme hat kein geplantes Ende."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        # The pre_save receiver below derives sort_key from code; keep them saved together.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "code" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:measures_measure_change", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.field_of_action_id and self.concept_id and self.field_of_action.concept_id != self.concept_id:
+            errors["field_of_action"] = _("Das Handlungsfeld gehört zu einem anderen Konzept.")
+        if self.status in (Status.POSTPONED, Status.DROPPED) and not self.status_justification.strip():
+            errors["status_justification"] = _(
+                "Bei „zurückgestellt“ oder „entfallen“ ist eine Begründung erforderlich."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def status_definition(self):
+        return Status(self.status).definition
+
+    @property
+    def ampel_definition(self):
+        return Ampel(self.ampel).definition
+
+    def natural_key(self):
+        return (*self.concept.natural_key(), self.code)
+
+    natural_key.dependencies = ["measures.concept"]
+
+
+@receiver(pre_save, sender=Measure)
+def _derive_measure_sort_key(sender, instance, **kwargs):
+    # A receiver rather than save(): fixtures (raw saves) must get the key too.
+    instance.code = instance.code.strip()
+    instance.sort_key = natural_sort_key(instance.code)
+
+
+class MeasureResponsibility(models.Model):
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("Maßnahme"), on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    unit = models.ForeignKey(
+        ResponsibleUnit, verbose_name=_("Stelle"), on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role, default=Role.LEAD)
+
+    history = HistoricalRecords(verbose_name=_("Zuständigkeit (Verlauf)"))
+
+    class Meta:
+        verbose_name = _("Zuständigkeit")
+        verbose_name_plural = _("Zuständigkeiten")
+        ordering = ["measure", "role", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "unit"],
+                name="measures_measureresponsibility_unique_unit",
+                violation_error_message=_("Diese Stelle ist für diese Maßnahme schon eingetragen."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} – {self.get_role_display()} ({self.measure.code})"
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=UpdateState.PUBLISHED, measure__published=True, measure__concept__published=True)
+
+    def latest_first(self):
+        return self.order_by("-reporting_date", "-published_at", "-pk")
+
+
+class StatusUpdate(models.Model):
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("Maßnahme"), on_delete=models.CASCADE, related_name="status_updates"
+    )
+    reporting_date = models.DateField(_("Stand vom"))
+    status = models.CharField(
+        _("Umsetzungsstand"),
+        max_length=20,
+        choices=REPORTED_STATUS_CHOICES,
+        default=Status.NOT_STARTED,
+        help_text=status_help_text,
+    )
+    ampel = models.CharField(
+        _("Ampel"), max_length=20, choices=Ampel, default=Ampel.UNSPECIFIED, help_text=ampel_help_text
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("Fortschritt (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    public_text = models.TextField(
+        _("Sachstand (öffentlich)"),
+        blank=True,
+        help_text=_("Wird mit der Meldung veröffentlicht; bei „zurückgestellt“ oder „entfallen“ die Begründung."),
+    )
+    internal_note = models.TextField(_("interne Notiz"), blank=True, help_text=_("Nie öffentlich sichtbar."))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verfasst von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authored_status_updates",
+    )
+    state = models.CharField(_("Bearbeitungsstand"), max_length=20, choices=UpdateState, default=UpdateState.DRAFT)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geprüft von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_status_updates",
+    )
+    published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    objects = StatusUpdateQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("Sachstandsmeldung (Verlauf)"))
+
+    class Meta:
+        verbose_name = _("Sachstandsmeldung")
+        verbose_name_plural = _("Sachstandsmeldungen")
+        ordering = ["measure", "-reporting_date", "-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="measures_statusupdate_progress_range",
+                violation_error_message=_("Der Fortschritt liegt zwischen 0 und 100 %."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.NO_REPORT),
+                name="measures_statusupdate_status_reported",
+                violation_error_message=_("Eine Meldung muss einen Umsetzungsstand angeben."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=UpdateState.PUBLISHED) | Q(published_at__isnull=False),
+                name="measures_statusupdate_published_has_date",
+                violation_error_message=_("Eine veröffentlichte Meldung braucht ein Veröffentlichungsdatum."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(code)s: %(status)s (Stand %(date)s)") % {
+            "code": self.measure.code,
+            "status": self.get_status_display(),
+            "date": self.reporting_date.strftime("%d.%m.%Y"),
+        }
+
+    def clean(self):
+        if self.state != UpdateState.DRAFT and Status(self.status).requires_reason and not self.public_text.strip():
+            raise ValidationError(
+                {
+                    "public_text": _(
+                        "Bei „zurückgestellt“ oder „entfallen“ ist eine öffentliche Begründung erforderlich."
+                    )
+                }
+            )
+
+
+class SitePage(models.Model):
+    """A page of the public site whose text the Büro maintains (Impressum, Datenschutz, …)."""
+
+    class Kind(models.TextChoices):
+        IMPRINT = "impressum", _("Impressum")
+        PRIVACY = "datenschutz", _("Datenschutzerklärung")
+        ACCESSIBILITY = "barrierefreiheit", _("Erklärung zur Barrierefreiheit")
+        EASY_LANGUAGE = "leichte-sprache", _("Leichte Sprache")
+
+    kind = models.CharField(_("Seite"), max_length=30, choices=Kind, unique=True)
+    title = models.CharField(_("Überschrift"), max_length=200)
+    body = models.TextField(
+        _("Text"),
+        help_text=_(
+            "Reiner Text. Leerzeilen trennen Absätze; Zeilen, die mit „## “ beginnen, werden Zwischenüberschriften; "
+            "Internet- und E-Mail-Adressen werden verlinkt."
+        ),
+    )
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("Seite (Verlauf)"))
+
+    class Meta:
+        verbose_name = _("Seite")
+        verbose_name_plural = _("Seiten (Impressum, Datenschutz, …)")
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def get_absolute_url(self):
+        return reverse("site_page", args=[self.kind])
+
+    def sections(self):
+        """The body as blocks: ``("heading", text)`` or ``("paragraph", text)``."""
+        blocks = []
+        for block in re.split(r"\n\s*\n", self.body.replace("\r\n", "\n").strip()):
+            if block.startswith("## "):
+                heading, _sep, rest = block.partition("\n")
+                blocks.append(("heading", heading[3:].strip()))
+                if rest.strip():
+                    blocks.append(("paragraph", rest.strip()))
+            elif block:
+                blocks.append(("paragraph", block))
+        return blocks

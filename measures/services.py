@@ -1,0 +1,53 @@
+"""Writes that touch several models."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import Ampel, Status, UpdateState
+from .models import Measure, StatusUpdate
+
+CURRENT_STATUS_FIELDS = ["status", "ampel", "progress", "status_justification", "status_date"]
+
+
+@transaction.atomic
+def measure_sync_current_status(*, measure: Measure) -> Measure:
+    """Set the measure's current status from its latest published status update.
+
+    Without any published update the measure has no report yet, which is shown as such
+    and never as "not started" or 0 %.
+    """
+    latest = StatusUpdate.objects.filter(measure=measure, state=UpdateState.PUBLISHED).latest_first().first()
+    if latest is None:
+        values = {
+            "status": Status.NO_REPORT,
+            "ampel": Ampel.UNSPECIFIED,
+            "progress": None,
+            "status_justification": "",
+            "status_date": None,
+        }
+    else:
+        values = {
+            "status": latest.status,
+            "ampel": latest.ampel,
+            "progress": latest.progress,
+            "status_justification": latest.public_text,
+            "status_date": latest.reporting_date,
+        }
+    changed = [name for name, value in values.items() if getattr(measure, name) != value]
+    if changed:
+        for name in changed:
+            setattr(measure, name, values[name])
+        measure.save(update_fields=[*changed, "updated_at"])
+    return measure
+
+
+@transaction.atomic
+def status_update_publish(*, update: StatusUpdate, reviewer=None) -> StatusUpdate:
+    """Publish a status update and make it the measure's current status if it is the latest."""
+    update.state = UpdateState.PUBLISHED
+    update.reviewer = reviewer
+    update.published_at = update.published_at or timezone.now()
+    update.full_clean()
+    update.save()
+    measure_sync_current_status(measure=update.measure)
+    return update
