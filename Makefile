@@ -16,6 +16,7 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_initial_data
 	$(PY) manage.py create_buero_account
 
