@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Membership, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
     model = Membership
     autocomplete_fields = ["unit"]
     extra = 0
@@ -18,6 +18,8 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "roles"]
     list_filter = ["is_active", "groups", "memberships__unit"]
+    # Plain multiple selects: Django's filter_horizontal widget carries invalid ARIA.
+    filter_horizontal = []
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -27,7 +29,8 @@ class UserAdmin(DjangoUserAdmin):
         return ", ".join(group.name for group in user.groups.all()) or "–"
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        # Set by Django itself; the split date/time widget would also leave its time input unlabelled.
+        readonly = [*super().get_readonly_fields(request, obj), "last_login", "date_joined"]
         if not request.user.is_superuser:
             # Only a superuser may hand out superuser rights or single permissions;
             # the Büro assigns roles through groups.

@@ -26,14 +26,15 @@ admin.site.site_title = _("Umsetzungsmonitor")
 admin.site.index_title = _("Verwaltung des Integrationskonzepts")
 
 
-class FieldOfActionInline(admin.TabularInline):
+# Inlines are stacked throughout: Django's tabular inline leaves its inputs without labels.
+class FieldOfActionInline(admin.StackedInline):
     model = FieldOfAction
     fields = ["number", "title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     extra = 0
 
 
-class GoalInline(admin.TabularInline):
+class GoalInline(admin.StackedInline):
     model = Goal
     fields = ["number", "title"]
     extra = 0
@@ -102,10 +103,11 @@ class ResponsibilityInlineFormSet(forms.BaseInlineFormSet):
             )
 
 
-class ResponsibilityInline(admin.TabularInline):
+class ResponsibilityInline(admin.StackedInline):
     model = MeasureResponsibility
     formset = ResponsibilityInlineFormSet
     autocomplete_fields = ["unit"]
+    fields = [("unit", "role")]
     extra = 0
 
 
