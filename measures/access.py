@@ -58,16 +58,21 @@ class BueroOnlyAdminMixin:
         return super().get_queryset(request).visible_to(request.user)
 
     def has_module_permission(self, request):
-        return request.user.is_buero and super().has_module_permission(request)
+        return _is_buero(request.user) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_buero and super().has_view_permission(request, obj)
+        return _is_buero(request.user) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, *args):
-        return request.user.is_buero and super().has_add_permission(request, *args)
+        return _is_buero(request.user) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_buero and super().has_change_permission(request, obj)
+        return _is_buero(request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_buero and super().has_delete_permission(request, obj)
+        return _is_buero(request.user) and super().has_delete_permission(request, obj)
+
+
+def _is_buero(user) -> bool:
+    # AnonymousUser has no role properties.
+    return getattr(user, "is_buero", False)

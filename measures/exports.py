@@ -3,6 +3,7 @@
 from io import BytesIO
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -13,6 +14,12 @@ from .spreadsheets import neutralise_formula
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _cell(value):
+    if isinstance(value, Promise):
+        value = str(value)
+    return neutralise_formula(value)
+
+
 def _sheet(workbook, title, header, rows, *, first=False):
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = title[:31]
@@ -20,7 +27,7 @@ def _sheet(workbook, title, header, rows, *, first=False):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([neutralise_formula(str(value)) if isinstance(value, str) else value for value in row])
+        sheet.append([_cell(value) for value in row])
     sheet.freeze_panes = "A2"
     return sheet
 

@@ -11,7 +11,8 @@ from .models import StatusUpdate
 class DefinedRadioSelect(forms.RadioSelect):
     """Radio buttons that show each choice's definition under its label."""
 
-    template_name = "measures/staff/widgets/defined_radio.html"
+    # In the app's templates folder: the default form renderer does not search the project's.
+    template_name = "measures/widgets/defined_radio.html"
 
     def __init__(self, *args, definitions=None, **kwargs):
         super().__init__(*args, **kwargs)
