@@ -78,8 +78,8 @@ def check_version(instance, token: str) -> None:
         [
             _(
                 "Dieser Eintrag wurde geändert, seit Sie das Formular geöffnet haben. Ihre Änderungen wurden "
-                "nicht gespeichert, damit nichts überschrieben wird. Bitte laden Sie die Seite neu, prüfen Sie "
-                "den aktuellen Stand und tragen Sie Ihre Änderungen erneut ein."
+                "nicht gespeichert, damit nichts überschrieben wird. Laden Sie die Seite neu, um den aktuellen "
+                "Stand zu sehen, oder speichern Sie erneut, um ihn bewusst durch Ihre Eingaben zu ersetzen."
             ),
             *changes,
         ],
@@ -98,5 +98,14 @@ class VersionedFormMixin(forms.Form):
 
     def clean(self):
         cleaned_data = super().clean()
-        check_version(self.instance, self.cleaned_data.get("version", ""))
+        try:
+            check_version(self.instance, self.cleaned_data.get("version", ""))
+        except ValidationError:
+            # The re-shown form carries the current version: having seen what changed, the
+            # person may now save their version deliberately, or reload the page.
+            stored = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+            if stored is not None:
+                self.data = self.data.copy()
+                self.data[self.add_prefix("version")] = version_token(stored)
+            raise
         return cleaned_data
