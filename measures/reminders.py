@@ -36,13 +36,8 @@ def reminder_stage(report_round: ReportRound, today: datetime.date) -> str | Non
 
 
 def _reporters(unit) -> list[User]:
-    return [
-        user
-        for user in User.objects.filter(memberships__unit=unit, is_active=True, groups__name=roles.REPORTING)
-        .exclude(email="")
-        .distinct()
-        .order_by("username")
-    ]
+    reporters = User.objects.filter(memberships__unit=unit, is_active=True, groups__name=roles.REPORTING)
+    return list(reporters.exclude(email="").distinct().order_by("username"))
 
 
 def _send(report_round, unit, reason, stage, measures, recipients, today) -> bool:

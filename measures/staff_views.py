@@ -97,7 +97,9 @@ def measure_detail(request, pk):
     measure = get_measure_for_user(request.user, pk)
     updates = StatusUpdate.objects.visible_to(request.user).filter(measure=measure)
     updates = updates.select_related("author", "reviewer", "report_round").latest_first()
-    editable_ids = set(StatusUpdate.objects.editable_by(request.user).filter(measure=measure).values_list("pk", flat=True))
+    editable_ids = set(
+        StatusUpdate.objects.editable_by(request.user).filter(measure=measure).values_list("pk", flat=True)
+    )
     responsibilities = measure.responsibilities.select_related("unit").order_by("role", "unit__name")
     return render(
         request,
@@ -252,9 +254,7 @@ def review_detail(request, pk):
                 status_update_review_publish(update=update, reviewer=request.user)
                 messages.success(request, _("Die Meldung wurde veröffentlicht."))
             elif action == "return":
-                status_update_return(
-                    update=update, reviewer=request.user, comment=form.cleaned_data["return_comment"]
-                )
+                status_update_return(update=update, reviewer=request.user, comment=form.cleaned_data["return_comment"])
                 messages.success(request, _("Die Meldung wurde zurückgegeben; die Stelle wurde benachrichtigt."))
             else:
                 raise WorkflowError(_("Bitte wählen Sie „Veröffentlichen“ oder „Zurückgeben“."))
@@ -276,7 +276,7 @@ def round_list(request):
 def round_detail(request, pk):
     report_round = get_object_or_404(ReportRound.objects.select_related("concept"), pk=pk)
     overviews = round_overview(report_round)
-    counts = {state: 0 for state in ROUND_STATES}
+    counts = dict.fromkeys(ROUND_STATES, 0)
     seen = set()
     for overview in overviews:
         for row in overview.rows:

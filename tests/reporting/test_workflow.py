@@ -60,9 +60,7 @@ def test_reporter_saves_draft_then_submits(client, measure_a, reporter_a, report
     assert client.get(f"/meldungen/{update.pk}/bearbeiten/").status_code == 404
 
 
-def test_review_queue_shows_the_change_and_publish_updates_the_measure(
-    client, buero_user, measure_a, submitted_a
-):
+def test_review_queue_shows_the_change_and_publish_updates_the_measure(client, buero_user, measure_a, submitted_a):
     client.force_login(buero_user)
     queue = client.get("/pruefung/").content.decode()
     assert "Testmaßnahme" in queue
