@@ -117,8 +117,9 @@ def measure_detail(request, pk):
 def _save_update(request, form, update):
     """Run the workflow for the pressed button; return the response or None if the form has errors."""
     action = request.POST.get("action", "draft")
+    version = form.cleaned_data.get("version", "")
     try:
-        status_update_save(update=update, user=request.user, submit=action == "submit")
+        status_update_save(update=update, user=request.user, submit=action == "submit", version=version)
         if action == "publish" and request.user.is_buero:
             status_update_review_publish(update=update, reviewer=request.user)
     except ValidationError as error:
@@ -249,9 +250,10 @@ def review_detail(request, pk):
     form = ReviewForm(request.POST or None, instance=update)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action")
+        version = form.cleaned_data.get("version", "")
         try:
             if action == "publish":
-                status_update_review_publish(update=update, reviewer=request.user)
+                status_update_review_publish(update=update, reviewer=request.user, version=version)
                 messages.success(request, _("Die Meldung wurde veröffentlicht."))
             elif action == "return":
                 status_update_return(update=update, reviewer=request.user, comment=form.cleaned_data["return_comment"])

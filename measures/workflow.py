@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import UpdateState
+from .concurrency import check_version
 from .models import Measure, ReportRound, StatusUpdate
 from .services import measure_sync_current_status, status_update_publish
 
@@ -31,9 +32,15 @@ def _require(condition: bool, message: str) -> None:
         raise WorkflowError(message)
 
 
-def _lock(update: StatusUpdate) -> StatusUpdate:
-    """The update's row, locked until the transaction ends, so that two reviewers cannot both act on it."""
-    return StatusUpdate.objects.select_for_update().select_related("measure", "author").get(pk=update.pk)
+def _lock(update: StatusUpdate, version: str = "") -> StatusUpdate:
+    """The update's row, locked until the transaction ends, so that two people cannot both act on it.
+
+    With the ``version`` a form was opened with, a change made since then is refused (see concurrency.py);
+    checked again here, under the lock, because the form's own check runs before it.
+    """
+    locked = StatusUpdate.objects.select_for_update(of=("self",)).select_related("measure", "author").get(pk=update.pk)
+    check_version(locked, version)
+    return locked
 
 
 def current_round_for(measure: Measure) -> ReportRound | None:
@@ -42,7 +49,7 @@ def current_round_for(measure: Measure) -> ReportRound | None:
 
 
 @transaction.atomic
-def status_update_save(*, update: StatusUpdate, user, submit: bool = False) -> StatusUpdate:
+def status_update_save(*, update: StatusUpdate, user, submit: bool = False, version: str = "") -> StatusUpdate:
     """Save a new or changed report as draft, or submit it for review.
 
     Reporters may only save updates of measures they report on and only while the update
@@ -50,7 +57,7 @@ def status_update_save(*, update: StatusUpdate, user, submit: bool = False) -> S
     """
     _require(Measure.objects.editable_by(user).filter(pk=update.measure_id).exists(), _("Keine Berechtigung."))
     if update.pk is not None:
-        stored = _lock(update)
+        stored = _lock(update, version)
         allowed = (*EDITABLE_STATES, UpdateState.SUBMITTED) if user.is_buero else EDITABLE_STATES
         _require(
             stored.state in allowed,
@@ -77,11 +84,11 @@ def status_update_submit(*, update: StatusUpdate, user) -> StatusUpdate:
 
 
 @transaction.atomic
-def status_update_return(*, update: StatusUpdate, reviewer, comment: str) -> StatusUpdate:
+def status_update_return(*, update: StatusUpdate, reviewer, comment: str, version: str = "") -> StatusUpdate:
     """Send a submitted report back to its unit with a comment; its author is e-mailed."""
     if not reviewer.is_buero:
         raise PermissionDenied
-    update = _lock(update)
+    update = _lock(update, version)
     _require(update.state == UpdateState.SUBMITTED, _("Nur eingereichte Meldungen können zurückgegeben werden."))
     _require(bool(comment.strip()), _("Bitte schreiben Sie, was geändert werden soll."))
     update.state = UpdateState.RETURNED
@@ -109,11 +116,11 @@ def _mail_returned(update: StatusUpdate) -> None:
 
 
 @transaction.atomic
-def status_update_review_publish(*, update: StatusUpdate, reviewer) -> StatusUpdate:
+def status_update_review_publish(*, update: StatusUpdate, reviewer, version: str = "") -> StatusUpdate:
     """Publish a submitted report, or one of the Büro's own drafts directly."""
     if not reviewer.is_buero:
         raise PermissionDenied
-    update = _lock(update)
+    update = _lock(update, version)
     _require(
         update.state in (UpdateState.SUBMITTED, UpdateState.DRAFT),
         _("Diese Meldung ist %(state)s und kann nicht veröffentlicht werden.") % {"state": update.get_state_display()},

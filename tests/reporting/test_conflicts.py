@@ -2,9 +2,13 @@
 
 import re
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from measures.choices import UpdateState
-from measures.models import Measure
-from measures.workflow import status_update_save
+from measures.concurrency import version_token
+from measures.models import Measure, StatusUpdate
+from measures.workflow import status_update_review_publish, status_update_save
 from tests.measures.test_admin import _measure_form
 
 FORM = {"reporting_date": "2026-03-31", "status": "in_umsetzung", "ampel": "im_plan", "public_text": "Meine Fassung"}
@@ -88,3 +92,17 @@ def test_admin_measure_form_refuses_the_second_save(client, buero_user, measure_
     assert response.status_code == 302
     measure_a.refresh_from_db()
     assert measure_a.title == "Mein Titel"
+
+
+def test_services_check_the_version_again_under_the_row_lock(reporter_a, buero_user, draft_a):
+    opened = version_token(draft_a)
+    draft_a.progress = 70
+    status_update_save(update=draft_a, user=buero_user)
+    stale = StatusUpdate.objects.get(pk=draft_a.pk)
+    stale.progress = 10
+    with pytest.raises(ValidationError, match="seit Sie das Formular geöffnet haben"):
+        status_update_save(update=stale, user=reporter_a, version=opened)
+    with pytest.raises(ValidationError, match="seit Sie das Formular geöffnet haben"):
+        status_update_review_publish(update=stale, reviewer=buero_user, version=opened)
+    draft_a.refresh_from_db()
+    assert (draft_a.progress, draft_a.state) == (70, UpdateState.DRAFT)
