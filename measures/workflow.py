@@ -67,8 +67,9 @@ def status_update_save(*, update: StatusUpdate, user, submit: bool = False, vers
     else:
         update.author = user
         update.state = UpdateState.DRAFT
-        if update.report_round_id is None:
-            update.report_round = current_round_for(update.measure)
+    if update.report_round_id is None:
+        # Also when a draft written before the round opened is saved or submitted now.
+        update.report_round = current_round_for(update.measure)
     if submit:
         update.state = UpdateState.SUBMITTED
         update.submitted_at = timezone.now()
