@@ -258,8 +258,13 @@ class MeasureAdmin(BueroOnlyAdminMixin, SimpleHistoryAdmin):
         return sections
 
 
+class StatusUpdateAdminForm(VersionedFormMixin, forms.ModelForm):
+    pass
+
+
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(BueroOnlyAdminMixin, SimpleHistoryAdmin):
+    form = StatusUpdateAdminForm
     list_display = ["measure", "reporting_date", "status", "ampel", "progress", "state", "author", "published_at"]
     list_filter = ["state", "status", "ampel", "measure__concept"]
     list_select_related = ["measure", "author"]

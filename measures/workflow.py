@@ -139,6 +139,6 @@ def status_update_delete(*, update: StatusUpdate, user) -> None:
     update = _lock(update)
     _require(update.state != UpdateState.PUBLISHED, _("Veröffentlichte Meldungen werden nicht gelöscht."))
     measure = update.measure
-    update._history_user = user
+    update._history_user = measure._history_user = user
     update.delete()
     measure_sync_current_status(measure=measure)

@@ -106,3 +106,32 @@ def test_services_check_the_version_again_under_the_row_lock(reporter_a, buero_u
         status_update_review_publish(update=stale, reviewer=buero_user, version=opened)
     draft_a.refresh_from_db()
     assert (draft_a.progress, draft_a.state) == (70, UpdateState.DRAFT)
+
+
+def test_admin_status_update_form_refuses_the_second_save(client, buero_user, reporter_a, draft_a):
+    client.force_login(buero_user)
+    url = f"/admin/measures/statusupdate/{draft_a.pk}/change/"
+    version = _version(client.get(url))
+    draft_a.public_text = "Fassung der Stelle"
+    status_update_save(update=draft_a, user=reporter_a)
+    data = {
+        "measure": draft_a.measure_id,
+        "reporting_date": "2026-03-31",
+        "status": "in_umsetzung",
+        "ampel": "keine_angabe",
+        "progress": "40",
+        "public_text": "Fassung des Büros",
+        "internal_note": "",
+        "state": "entwurf",
+        "return_comment": "",
+        "version": version,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "„Sachstand (öffentlich)“: vorher „Läuft.“, jetzt „Fassung der Stelle“." in response.content.decode()
+    draft_a.refresh_from_db()
+    assert draft_a.public_text == "Fassung der Stelle"
+    response = client.post(url, {**data, "version": _version(response)})
+    assert response.status_code == 302
+    draft_a.refresh_from_db()
+    assert draft_a.public_text == "Fassung des Büros"

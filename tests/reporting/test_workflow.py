@@ -222,3 +222,33 @@ def test_new_report_defaults_to_the_rounds_cut_off_date(client, reporter_a, meas
     content = client.get(f"/meine-massnahmen/{measure_a.pk}/meldung/").content.decode()
     assert 'value="2026-03-31"' in content
     assert report_round.cut_off_date == datetime.date(2026, 3, 31)
+
+
+def test_draft_written_before_the_round_opened_counts_for_it_when_submitted(measure_a, reporter_a, concept):
+    from measures.models import ReportRound
+
+    update = make_update(measure_a, reporter_a)
+    assert update.report_round is None
+    report_round = ReportRound.objects.create(
+        concept=concept, title="Runde", cut_off_date=datetime.date(2026, 6, 30), deadline=datetime.date(2026, 7, 31)
+    )
+    status_update_submit(update=update, user=reporter_a)
+    update.refresh_from_db()
+    assert update.report_round == report_round
+
+
+def test_buero_deleting_a_submitted_update_is_recorded_with_the_author(measure_a, buero_user, submitted_a):
+    from measures.workflow import status_update_delete
+
+    status_update_delete(update=submitted_a, user=buero_user)
+    record = StatusUpdate.history.get(id=submitted_a.pk, history_type="-")
+    assert record.history_user == buero_user
+
+
+def test_published_updates_cannot_be_deleted(measure_a, buero_user, submitted_a):
+    from measures.workflow import status_update_delete
+
+    status_update_review_publish(update=submitted_a, reviewer=buero_user)
+    with pytest.raises(WorkflowError, match="Veröffentlichte Meldungen werden nicht gelöscht"):
+        status_update_delete(update=submitted_a, user=buero_user)
+    assert StatusUpdate.objects.filter(pk=submitted_a.pk).exists()
