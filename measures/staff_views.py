@@ -9,6 +9,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -119,9 +120,10 @@ def _save_update(request, form, update):
     action = request.POST.get("action", "draft")
     version = form.cleaned_data.get("version", "")
     try:
-        status_update_save(update=update, user=request.user, submit=action == "submit", version=version)
-        if action == "publish" and request.user.is_buero:
-            status_update_review_publish(update=update, reviewer=request.user)
+        with transaction.atomic():  # "publish" is save and publish, or neither
+            status_update_save(update=update, user=request.user, submit=action == "submit", version=version)
+            if action == "publish" and request.user.is_buero:
+                status_update_review_publish(update=update, reviewer=request.user)
     except ValidationError as error:
         form.add_error(None, error)
         return None
