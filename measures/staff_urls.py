@@ -8,6 +8,7 @@ app_name = "staff"
 urlpatterns = [
     path("anmelden/", staff_views.LoginView.as_view(), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("passwort/", staff_views.PasswordChangeView.as_view(), name="password_change"),
     path("meine-massnahmen/", staff_views.my_measures, name="my_measures"),
     path("meine-massnahmen/export.xlsx", staff_views.my_measures_export, name="my_measures_export"),
     path("meine-massnahmen/<int:pk>/", staff_views.measure_detail, name="measure_detail"),

@@ -13,8 +13,11 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import exports
@@ -36,6 +39,20 @@ from .workflow import (
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Reporters have no admin access; they change their password here (Django's validators apply)."""
+
+    template_name = "registration/password_change.html"
+
+    def get_success_url(self):
+        return reverse("staff:my_measures")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Ihr Passwort wurde geändert."))
+        return super().form_valid(form)
 
 
 def _my_measures(user):

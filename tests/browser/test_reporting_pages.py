@@ -60,6 +60,7 @@ def reporting_data(measure, reporter_a, concept):
         ("/meldungen/{returned}/bearbeiten/", "Rückmeldung des Büros"),
         ("/meldungen/{returned}/loeschen/", "Soll die Meldung"),
         ("/meine-massnahmen/{measure}/verlauf/", "Sachstandsmeldungen"),
+        ("/passwort/", "Passwort ändern"),
     ],
 )
 def test_reporter_pages_have_no_axe_violations(page, reporter_a, reporting_data, path, expected):

@@ -92,3 +92,20 @@ def test_sessions_expire_by_default_and_by_environment():
         cwd=django_settings.BASE_DIR,
     )
     assert result.stdout.strip() == "900 10"
+
+
+def test_reporter_changes_password_with_djangos_validators(client, reporter_a):
+    client.force_login(reporter_a)
+    response = client.post(
+        "/passwort/", {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"}
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Dieses Passwort ist zu kurz" in content
+    assert "Dieses Passwort ist zu üblich" in content or "Dieses Passwort ist vollständig numerisch" in content
+    new = "Sommer-im-Park-Sanssouci-2026"
+    response = client.post("/passwort/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    assert response.status_code == 302 and response["Location"] == "/meine-massnahmen/"
+    reporter_a.refresh_from_db()
+    assert reporter_a.check_password(new)
+    assert client.get("/meine-massnahmen/").status_code == 200, "the session survives the change"

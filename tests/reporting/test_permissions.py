@@ -35,6 +35,7 @@ MATRIX = [
     ("delete", "/meldungen/{draft_b}/loeschen/", ["login", 404, 200, 200]),
     ("delete", "/meldungen/{submitted_a}/loeschen/", ["login", 404, 404, 200]),
     ("export", "/meine-massnahmen/export.xlsx", ["login", 200, 200, 200]),
+    ("change", "/passwort/", ["login", 200, 200, 200]),
     # Guessed ids that do not exist
     ("view", "/meine-massnahmen/999999/", ["login", 404, 404, 404]),
     ("change", "/meldungen/999999/bearbeiten/", ["login", 404, 404, 404]),
