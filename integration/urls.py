@@ -1,6 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from measures import views as measure_views
 from measures.models import SitePage
@@ -22,5 +22,6 @@ urlpatterns = i18n_patterns(
     path("", measure_views.home, name="home"),
     path("<sitepage:kind>/", measure_views.site_page, name="site_page"),
     path("admin/", admin.site.urls),
+    path("", include("measures.staff_urls")),
     prefix_default_language=False,
 )

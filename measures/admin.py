@@ -8,14 +8,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .access import BueroOnlyAdminMixin
 from .choices import Role, UpdateState
+from .concurrency import VersionedFormMixin
 from .models import (
     Concept,
     FieldOfAction,
     Goal,
     Measure,
     MeasureResponsibility,
+    ReportRound,
     ResponsibleUnit,
+    SentReminder,
     SitePage,
     StatusUpdate,
 )
@@ -128,8 +132,8 @@ class StatusUpdateInline(admin.StackedInline):
         return super().get_queryset(request).select_related("author", "reviewer", "measure")
 
 
-class MeasureAdminForm(forms.ModelForm):
-    # Meta (model and fields) comes from the admin's fieldsets.
+class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
+    # Meta (model and fields) comes from the admin's fieldsets; "version" refuses concurrent edits.
     def clean(self):
         cleaned_data = super().clean()
         concept = cleaned_data.get("concept")
@@ -158,7 +162,7 @@ class LeadUnitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(BueroOnlyAdminMixin, SimpleHistoryAdmin):
     form = MeasureAdminForm
     list_display = ["code_display", "title", "field_display", "status", "ampel", "lead_units", "last_update"]
     list_display_links = ["code_display", "title"]
@@ -184,7 +188,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
                 "description": _("Ergibt sich aus der neuesten veröffentlichten Sachstandsmeldung (unten)."),
             },
         ),
-        (_("Intern"), {"fields": ["internal_note", ("created_at", "updated_at")]}),
+        (_("Intern"), {"fields": ["internal_note", ("created_at", "updated_at"), "version"]}),
     ]
 
     def get_queryset(self, request):
@@ -254,14 +258,19 @@ class MeasureAdmin(SimpleHistoryAdmin):
         return sections
 
 
+class StatusUpdateAdminForm(VersionedFormMixin, forms.ModelForm):
+    pass
+
+
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(SimpleHistoryAdmin):
+class StatusUpdateAdmin(BueroOnlyAdminMixin, SimpleHistoryAdmin):
+    form = StatusUpdateAdminForm
     list_display = ["measure", "reporting_date", "status", "ampel", "progress", "state", "author", "published_at"]
     list_filter = ["state", "status", "ampel", "measure__concept"]
     list_select_related = ["measure", "author"]
     search_fields = ["measure__code", "measure__title", "public_text"]
     autocomplete_fields = ["measure"]
-    readonly_fields = ["author", "reviewer", "published_at"]
+    readonly_fields = ["author", "reviewer", "published_at", "submitted_at"]
     date_hierarchy = "reporting_date"
 
     def save_model(self, request, obj, form, change):
@@ -300,3 +309,30 @@ class MeasureResponsibilityAdmin(SimpleHistoryAdmin):
 class SitePageAdmin(SimpleHistoryAdmin):
     list_display = ["kind", "title", "updated_at"]
     readonly_fields = ["updated_at"]
+
+
+@admin.register(ReportRound)
+class ReportRoundAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "concept", "cut_off_date", "deadline", "closed"]
+    list_filter = ["concept", "closed"]
+    list_select_related = ["concept"]
+    search_fields = ["title"]
+    date_hierarchy = "cut_off_date"
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    """A log written by send_reminders; read only."""
+
+    list_display = ["sent_on", "report_round", "unit", "reason", "recipients"]
+    list_filter = ["reason", "report_round"]
+    list_select_related = ["report_round", "unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

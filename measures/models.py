@@ -239,6 +239,21 @@ class MeasureQuerySet(models.QuerySet):
     def without_lead(self):
         return self.exclude(responsibilities__role=Role.LEAD)
 
+    # Row-level permissions, written once: the staff pages, the admin and every export use these.
+    def visible_to(self, user):
+        """The Büro sees every measure; a reporter those where one of their units is lead or partner."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_buero:
+            return self.all()
+        if not user.is_reporter:
+            return self.none()
+        return self.filter(pk__in=MeasureResponsibility.objects.filter(unit__members=user).values("measure_id"))
+
+    def editable_by(self, user):
+        """Measures whose status the user may report. The catalogue itself is changed by the Büro in the admin."""
+        return self.visible_to(user)
+
 
 class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
     def get_by_natural_key(self, concept_slug, code):
@@ -416,6 +431,16 @@ class StatusUpdateQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-reporting_date", "-published_at", "-pk")
 
+    def visible_to(self, user):
+        return self.filter(measure__in=Measure.objects.visible_to(user))
+
+    def editable_by(self, user):
+        """The Büro may edit every update; a reporter only drafts and returned updates of their measures."""
+        updates = self.visible_to(user)
+        if user.is_authenticated and user.is_buero:
+            return updates
+        return updates.filter(state__in=[UpdateState.DRAFT, UpdateState.RETURNED])
+
 
 class StatusUpdate(models.Model):
     measure = models.ForeignKey(
@@ -459,6 +484,20 @@ class StatusUpdate(models.Model):
         related_name="reviewed_status_updates",
     )
     published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    report_round = models.ForeignKey(
+        "ReportRound",
+        verbose_name=_("Berichtsrunde"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_updates",
+    )
+    submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
+    return_comment = models.TextField(
+        _("Rückmeldung des Büros"),
+        blank=True,
+        help_text=_("Warum die Meldung zurückgegeben wurde; die berichtende Stelle sieht diesen Text."),
+    )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
 
@@ -550,3 +589,83 @@ class SitePage(models.Model):
             elif block:
                 blocks.append(("paragraph", block))
         return blocks
+
+
+class ReportRoundQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed=False)
+
+
+class ReportRound(models.Model):
+    """A Berichtsrunde: every responsible unit reports on its measures as of a cut-off date."""
+
+    concept = models.ForeignKey(
+        Concept, verbose_name=_("Konzept"), on_delete=models.PROTECT, related_name="report_rounds"
+    )
+    title = models.CharField(_("Titel"), max_length=200, help_text=_("z. B. „Sachstandsbericht 2025“"))
+    cut_off_date = models.DateField(_("Stichtag"), help_text=_("Der Bericht zeigt den Stand an diesem Tag."))
+    deadline = models.DateField(_("Meldefrist"), help_text=_("Bis zu diesem Tag sollen die Stellen melden."))
+    closed = models.BooleanField(
+        _("abgeschlossen"), default=False, help_text=_("Abgeschlossene Runden erinnern nicht mehr.")
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    objects = ReportRoundQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("Berichtsrunde (Verlauf)"))
+
+    class Meta:
+        verbose_name = _("Berichtsrunde")
+        verbose_name_plural = _("Berichtsrunden")
+        ordering = ["concept", "-cut_off_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concept", "cut_off_date"],
+                name="measures_reportround_unique_cut_off",
+                violation_error_message=_("Für diesen Stichtag gibt es in diesem Konzept schon eine Berichtsrunde."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.concept.title})"
+
+    def get_absolute_url(self):
+        return reverse("staff:round_detail", args=[self.pk])
+
+    def previous(self):
+        return (
+            ReportRound.objects.filter(concept_id=self.concept_id, cut_off_date__lt=self.cut_off_date)
+            .order_by("-cut_off_date")
+            .first()
+        )
+
+
+class SentReminder(models.Model):
+    """One reminder e-mail; the unique constraint keeps a reason from being sent twice on one day."""
+
+    class Reason(models.TextChoices):
+        MISSING = "fehlt", _("Meldung fehlt")
+        RETURNED = "zurueckgegeben", _("Meldung zurückgegeben")
+
+    report_round = models.ForeignKey(
+        ReportRound, verbose_name=_("Berichtsrunde"), on_delete=models.CASCADE, related_name="sent_reminders"
+    )
+    unit = models.ForeignKey(
+        ResponsibleUnit, verbose_name=_("Stelle"), on_delete=models.CASCADE, related_name="sent_reminders"
+    )
+    reason = models.CharField(_("Anlass"), max_length=20, choices=Reason)
+    sent_on = models.DateField(_("gesendet am"))
+    recipients = models.TextField(_("Empfänger"), blank=True)
+    measure_codes = models.TextField(_("Maßnahmen"), blank=True)
+
+    class Meta:
+        verbose_name = _("versandte Erinnerung")
+        verbose_name_plural = _("versandte Erinnerungen")
+        ordering = ["-sent_on", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report_round", "unit", "reason", "sent_on"], name="measures_sentreminder_once_a_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report_round.title}: {self.unit} – {self.get_reason_display()} ({self.sent_on:%d.%m.%Y})"

@@ -1,0 +1,333 @@
+"""Staff pages: reporters report on their measures, the Büro reviews, publishes and reports.
+
+Every page goes through ``staff_page``/``buero_page`` (login, never cached) and every object
+through the QuerySet permission methods or the access helpers in ``access.py``.
+"""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from . import exports
+from .access import buero_page, get_measure_for_user, get_update_for_user, staff_page
+from .choices import Role, UpdateState
+from .models import Measure, MeasureResponsibility, ReportRound, StatusUpdate
+from .rounds import ROUND_STATES, is_reported, report_for, round_overview, round_state
+from .staff_forms import ReviewForm, StatusUpdateForm
+from .workflow import (
+    WorkflowError,
+    current_round_for,
+    status_update_delete,
+    status_update_return,
+    status_update_review_publish,
+    status_update_save,
+)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Reporters have no admin access; they change their password here (Django's validators apply)."""
+
+    template_name = "registration/password_change.html"
+
+    def get_success_url(self):
+        return reverse("staff:my_measures")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Ihr Passwort wurde geändert."))
+        return super().form_valid(form)
+
+
+def _my_measures(user):
+    return (
+        Measure.objects.visible_to(user)
+        .select_related("concept", "field_of_action")
+        .prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=MeasureResponsibility.objects.select_related("unit").order_by("role", "unit__name"),
+                to_attr="all_responsibilities",
+            ),
+            Prefetch("status_updates", queryset=StatusUpdate.objects.latest_first(), to_attr="all_updates"),
+        )
+        .order_by("concept__title", "sort_key")
+    )
+
+
+def _due_reports(measure, open_rounds, today):
+    """The open rounds in which the measure still lacks a submitted report."""
+    due = []
+    for report_round in open_rounds.get(measure.concept_id, []):
+        state = round_state([u for u in measure.all_updates if u.report_round_id == report_round.pk])
+        if not is_reported(state):
+            due.append(
+                {
+                    "round": report_round,
+                    "state": state,
+                    "state_label": ROUND_STATES[state],
+                    "overdue": report_round.deadline < today,
+                }
+            )
+    return due
+
+
+@staff_page
+def my_measures(request):
+    today = timezone.localdate()
+    open_rounds = {}
+    for report_round in ReportRound.objects.open().order_by("deadline"):
+        open_rounds.setdefault(report_round.concept_id, []).append(report_round)
+    my_unit_ids = set(request.user.units.values_list("pk", flat=True))
+    rows = [
+        {
+            "measure": measure,
+            "last_update": measure.all_updates[0] if measure.all_updates else None,
+            "due": _due_reports(measure, open_rounds, today),
+            "my_roles": sorted(
+                {str(r.get_role_display()) for r in measure.all_responsibilities if r.unit_id in my_unit_ids}
+            ),
+        }
+        for measure in _my_measures(request.user)
+    ]
+    concepts = [(concept, list(items)) for concept, items in groupby(rows, key=lambda row: row["measure"].concept)]
+    return render(request, "measures/staff/my_measures.html", {"concepts": concepts, "row_count": len(rows)})
+
+
+@staff_page
+def measure_detail(request, pk):
+    measure = get_measure_for_user(request.user, pk)
+    updates = StatusUpdate.objects.visible_to(request.user).filter(measure=measure)
+    updates = updates.select_related("author", "reviewer", "report_round").latest_first()
+    editable_ids = set(
+        StatusUpdate.objects.editable_by(request.user).filter(measure=measure).values_list("pk", flat=True)
+    )
+    responsibilities = measure.responsibilities.select_related("unit").order_by("role", "unit__name")
+    return render(
+        request,
+        "measures/staff/measure_detail.html",
+        {
+            "measure": measure,
+            "updates": updates,
+            "editable_ids": editable_ids,
+            "responsibilities": responsibilities,
+            "current_round": current_round_for(measure),
+        },
+    )
+
+
+def _save_update(request, form, update):
+    """Run the workflow for the pressed button; return the response or None if the form has errors."""
+    action = request.POST.get("action", "draft")
+    version = form.cleaned_data.get("version", "")
+    try:
+        with transaction.atomic():  # "publish" is save and publish, or neither
+            status_update_save(update=update, user=request.user, submit=action == "submit", version=version)
+            if action == "publish" and request.user.is_buero:
+                status_update_review_publish(update=update, reviewer=request.user)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    text = {
+        "draft": _("Die Meldung wurde als Entwurf gespeichert."),
+        "submit": _("Die Meldung wurde zur Prüfung an das Büro eingereicht."),
+        "publish": _("Die Meldung wurde veröffentlicht."),
+    }.get(action, _("Die Meldung wurde gespeichert."))
+    messages.success(request, text)
+    return redirect("staff:measure_detail", pk=update.measure_id)
+
+
+def _update_form_page(request, form, measure, update):
+    return render(
+        request,
+        "measures/staff/update_form.html",
+        {"form": form, "measure": measure, "update": update, "current_round": current_round_for(measure)},
+    )
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def update_create(request, measure_pk):
+    measure = get_measure_for_user(request.user, measure_pk)
+    report_round = current_round_for(measure)
+    update = StatusUpdate(measure=measure, report_round=report_round)
+    if request.method == "POST":
+        form = StatusUpdateForm(request.POST, instance=update)
+        if form.is_valid() and (response := _save_update(request, form, form.instance)):
+            return response
+    else:
+        initial = {
+            "reporting_date": report_round.cut_off_date if report_round else timezone.localdate(),
+            "status": measure.status if measure.status_date else None,
+            "ampel": measure.ampel,
+            "progress": measure.progress,
+        }
+        form = StatusUpdateForm(instance=update, initial=initial)
+    return _update_form_page(request, form, measure, None)
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def update_edit(request, pk):
+    update = get_update_for_user(request.user, pk, write=True)
+    if update.state == UpdateState.PUBLISHED:
+        messages.error(request, _("Veröffentlichte Meldungen werden nicht geändert; bitte legen Sie eine neue an."))
+        return redirect("staff:measure_detail", pk=update.measure_id)
+    form = StatusUpdateForm(request.POST or None, instance=update)
+    if request.method == "POST" and form.is_valid() and (response := _save_update(request, form, form.instance)):
+        return response
+    return _update_form_page(request, form, update.measure, update)
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def update_delete(request, pk):
+    update = get_update_for_user(request.user, pk, write=True)
+    error = None
+    if request.method == "POST":
+        try:
+            status_update_delete(update=update, user=request.user)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _("Die Meldung wurde gelöscht."))
+            return redirect("staff:measure_detail", pk=update.measure_id)
+    return render(request, "measures/staff/update_delete.html", {"update": update, "error": error})
+
+
+def _history_entries(records):
+    entries = []
+    for record in records:
+        previous = record.prev_record
+        changes = []
+        if previous is not None and record.history_type == "~":
+            changes = [
+                str(record.instance._meta.get_field(change.field).verbose_name)
+                for change in record.diff_against(previous, excluded_fields={"updated_at", "sort_key"}).changes
+            ]
+        entries.append({"record": record, "changes": changes})
+    return entries
+
+
+@staff_page
+def measure_history(request, pk):
+    measure = get_measure_for_user(request.user, pk)
+    measure_records = measure.history.select_related("history_user").order_by("-history_date")[:200]
+    update_records = (
+        StatusUpdate.history.filter(measure_id=measure.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:200]
+    )
+    return render(
+        request,
+        "measures/staff/measure_history.html",
+        {
+            "measure": measure,
+            "measure_entries": _history_entries(measure_records),
+            "update_entries": _history_entries(update_records),
+        },
+    )
+
+
+@staff_page
+def my_measures_export(request):
+    workbook = exports.measures_workbook(_my_measures(request.user))
+    return exports.xlsx_response(workbook, f"meine-massnahmen-{timezone.localdate():%Y-%m-%d}.xlsx")
+
+
+@buero_page
+def review_queue(request):
+    updates = (
+        StatusUpdate.objects.visible_to(request.user)
+        .filter(state=UpdateState.SUBMITTED)
+        .select_related("measure__concept", "author", "report_round")
+        .order_by("submitted_at", "pk")
+    )
+    return render(request, "measures/staff/review_queue.html", {"updates": updates})
+
+
+@buero_page
+@require_http_methods(["GET", "POST"])
+def review_detail(request, pk):
+    update = get_update_for_user(request.user, pk)
+    form = ReviewForm(request.POST or None, instance=update)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action")
+        version = form.cleaned_data.get("version", "")
+        try:
+            if action == "publish":
+                status_update_review_publish(update=update, reviewer=request.user, version=version)
+                messages.success(request, _("Die Meldung wurde veröffentlicht."))
+            elif action == "return":
+                status_update_return(update=update, reviewer=request.user, comment=form.cleaned_data["return_comment"])
+                messages.success(request, _("Die Meldung wurde zurückgegeben; die Stelle wurde benachrichtigt."))
+            else:
+                raise WorkflowError(_("Bitte wählen Sie „Veröffentlichen“ oder „Zurückgeben“."))
+        except ValidationError as error:
+            form.add_error("return_comment" if action == "return" else None, error)
+        else:
+            return redirect("staff:review_queue")
+    leads = [r.unit for r in update.measure.responsibilities.select_related("unit") if r.role == Role.LEAD]
+    return render(request, "measures/staff/review_detail.html", {"update": update, "form": form, "leads": leads})
+
+
+@buero_page
+def round_list(request):
+    rounds = ReportRound.objects.select_related("concept").order_by("-cut_off_date")
+    return render(request, "measures/staff/round_list.html", {"rounds": rounds})
+
+
+@buero_page
+def round_detail(request, pk):
+    report_round = get_object_or_404(ReportRound.objects.select_related("concept"), pk=pk)
+    overviews = round_overview(report_round)
+    counts = dict.fromkeys(ROUND_STATES, 0)
+    seen = set()
+    for overview in overviews:
+        for row in overview.rows:
+            if row["measure"].pk not in seen:
+                seen.add(row["measure"].pk)
+                counts[row["state"]] += 1
+    return render(
+        request,
+        "measures/staff/round_detail.html",
+        {
+            "round": report_round,
+            "overviews": overviews,
+            "counts": [(ROUND_STATES[state], count) for state, count in counts.items()],
+            "overdue": report_round.deadline < timezone.localdate() and not report_round.closed,
+        },
+    )
+
+
+@buero_page
+def round_report(request, pk):
+    report_round = get_object_or_404(ReportRound.objects.select_related("concept"), pk=pk)
+    return render(
+        request,
+        "measures/staff/round_report.html",
+        {"report": report_for(report_round), "round": report_round},
+    )
+
+
+@buero_page
+def round_report_xlsx(request, pk) -> HttpResponse:
+    report_round = get_object_or_404(ReportRound.objects.select_related("concept"), pk=pk)
+    workbook = exports.report_workbook(report_for(report_round))
+    return exports.xlsx_response(workbook, f"sachstandsbericht-{report_round.cut_off_date:%Y-%m-%d}.xlsx")

@@ -1,0 +1,175 @@
+"""Report rounds: the per-unit overview and the Sachstandsbericht's figures (page and XLSX)."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from measures.choices import Role, Status, UpdateState
+from measures.models import FieldOfAction, Goal, Measure, MeasureResponsibility, ReportRound
+from measures.rounds import report_for
+from tests.reporting.conftest import make_update
+
+
+def _published(measure, author, date, status, progress, text="", report_round=None):
+    from django.utils import timezone
+
+    return make_update(
+        measure,
+        author,
+        state=UpdateState.PUBLISHED,
+        published_at=timezone.now(),
+        reporting_date=date,
+        status=status,
+        progress=progress,
+        public_text=text,
+        report_round=report_round,
+    )
+
+
+@pytest.fixture
+def scenario(concept, field, goal, measure_a, measure_b, unit_b, reporter_a, reporter_b, report_round):
+    """Two rounds; measure 1.1 progressed, 1.2 never reported, 2.1 reported for the first time."""
+    previous = ReportRound.objects.create(
+        concept=concept,
+        title="Sachstandsbericht 2025",
+        cut_off_date=datetime.date(2025, 3, 31),
+        deadline=datetime.date(2025, 4, 30),
+        closed=True,
+    )
+    field_2 = FieldOfAction.objects.create(concept=concept, number=2, title="Bildung", slug="bildung")
+    goal_2 = Goal.objects.create(concept=concept, number=2, title="Zweites Testziel")
+    measure_c = Measure.objects.create(
+        concept=concept, field_of_action=field_2, code="2.1", title="Maßnahme im Feld Bildung", published=True
+    )
+    MeasureResponsibility.objects.create(measure=measure_c, unit=unit_b, role=Role.LEAD)
+    measure_a.goals.add(goal)
+    measure_c.goals.add(goal, goal_2)
+
+    _published(measure_a, reporter_a, datetime.date(2025, 3, 1), Status.PREPARATION, 10, report_round=previous)
+    _published(measure_a, reporter_a, datetime.date(2026, 3, 15), Status.IN_PROGRESS, 50, "=SUMME(A1)", report_round)
+    # Reported after the cut-off date: not part of this round's figures.
+    _published(measure_a, reporter_a, datetime.date(2026, 5, 1), Status.DONE, 100)
+    make_update(measure_b, reporter_b, state=UpdateState.SUBMITTED, report_round=report_round)
+    _published(measure_c, reporter_b, datetime.date(2026, 1, 10), Status.DONE, None, report_round=report_round)
+    return {"previous": previous, "measure_c": measure_c}
+
+
+def test_report_figures(scenario, report_round):
+    report = report_for(report_round)
+    assert report.previous_round == scenario["previous"]
+    rows = {row["measure"].code: row for row in report.rows}
+    assert (rows["1.1"]["now"].status, rows["1.1"]["now"].progress) == (Status.IN_PROGRESS, 50)
+    assert rows["1.1"]["change"] == "in Vorbereitung → in Umsetzung; Fortschritt 10 % → 50 %"
+    assert rows["1.2"]["now"].status == Status.NO_REPORT
+    assert rows["1.2"]["now"].progress is None
+    assert rows["1.2"]["change"] == "noch keine Meldung"
+    assert rows["2.1"]["change"] == "erstmals gemeldet"
+    assert [row["measure"].code for row in report.without_report] == ["1.2"]
+
+    totals = {t.label: dict(zip(Status.values, t.cells(), strict=True)) for t in report.by_field + report.by_goal}
+    field_1 = totals["1. Arbeit"]
+    assert (field_1[Status.IN_PROGRESS], field_1[Status.NO_REPORT], field_1[Status.DONE]) == (1, 1, 0)
+    assert totals["2. Bildung"][Status.DONE] == 1
+    assert totals["Ziel 1: Testziel"][Status.IN_PROGRESS] == 1
+    assert totals["Ziel 1: Testziel"][Status.DONE] == 1
+    assert totals["Ziel 2: Zweites Testziel"][Status.DONE] == 1
+    assert report.overall.total == 3
+    assert report.overall.counts[Status.NO_REPORT] == 1
+
+
+def test_first_round_has_no_change(concept, measure_a, report_round):
+    report = report_for(report_round)
+    assert report.previous_round is None
+    assert report.rows[0]["change"] == "erste Berichtsrunde"
+
+
+def test_report_page_is_printable_and_never_shows_zero_for_missing(client, buero_user, scenario, report_round):
+    client.force_login(buero_user)
+    response = client.get(f"/berichtsrunden/{report_round.pk}/bericht/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Stichtag 31.03.2026" in content
+    assert "Sachstandsbericht 2025" in content
+    assert 'href="/static/css/print.css" media="print"' in content
+    assert "1.2 Maßnahme der Stelle B (Federführung: B): noch keine Meldung" in content
+    assert re.search(r"(?<![\d.])0 %", content) is None
+    assert "in Vorbereitung → in Umsetzung; Fortschritt 10 % → 50 %" in content
+
+
+def test_report_xlsx(client, buero_user, scenario, report_round):
+    client.force_login(buero_user)
+    response = client.get(f"/berichtsrunden/{report_round.pk}/bericht.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "sachstandsbericht-2026-03-31.xlsx" in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Sachstand", "Summen", "noch keine Meldung"]
+    rows = {row[0]: row for row in workbook["Sachstand"].iter_rows(min_row=2, values_only=True)}
+    assert rows["1.1"][4:7] == ("in Umsetzung", 50, "'=SUMME(A1)")
+    assert rows["1.2"][4] == "noch keine Meldung"
+    assert rows["1.2"][5] is None  # empty, never 0
+    assert rows["1.2"][8] == "noch keine Meldung"
+    totals = {row[0]: row for row in workbook["Summen"].iter_rows(values_only=True)}
+    header = totals["Bereich"]
+    assert totals["Alle Maßnahmen"][header.index("noch keine Meldung")] == 1
+    assert totals["Alle Maßnahmen"][-1] == 3
+    missing = list(workbook["noch keine Meldung"].iter_rows(min_row=2, values_only=True))
+    assert missing == [("1.2", "Maßnahme der Stelle B", "B")]
+
+
+def test_round_overview_per_unit(client, buero_user, scenario, report_round):
+    client.force_login(buero_user)
+    content = client.get(f"/berichtsrunden/{report_round.pk}/").content.decode()
+    section_a = content[content.index("Stelle A") : content.index("Stelle B")]
+    section_b = content[content.index("Stelle B") :]
+    assert "0 Meldungen fehlen" in section_a and "veröffentlicht" in section_a
+    assert "0 Meldungen fehlen" in section_b
+    assert "eingereicht, wartet auf Prüfung" in section_b
+
+
+def test_round_overview_lists_missing_reports(client, buero_user, measure_a, measure_b, draft_b, report_round):
+    client.force_login(buero_user)
+    content = client.get(f"/berichtsrunden/{report_round.pk}/").content.decode()
+    assert content.count("1 Meldung fehlt") == 2
+    assert "fehlt" in content
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _add_measures(concept, field, goal, unit, author, start, count):
+    for number in range(start, start + count):
+        measure = Measure.objects.create(concept=concept, field_of_action=field, code=f"9.{number}", title="x")
+        measure.goals.add(goal)
+        MeasureResponsibility.objects.create(measure=measure, unit=unit, role=Role.LEAD)
+        make_update(measure, author)
+        _published(measure, author, datetime.date(2026, 1, 1), Status.IN_PROGRESS, 20)
+
+
+@pytest.mark.parametrize(
+    ("person", "url"),
+    [
+        ("buero_user", "/berichtsrunden/{round}/"),
+        ("buero_user", "/berichtsrunden/{round}/bericht/"),
+        ("buero_user", "/pruefung/"),
+        ("buero_user", "/meine-massnahmen/"),
+        ("reporter_a", "/meine-massnahmen/"),
+    ],
+)
+def test_query_count_does_not_grow_with_measures(
+    request, client, concept, field, goal, unit_a, reporter_a, report_round, person, url
+):
+    client.force_login(request.getfixturevalue(person))
+    url = url.format(round=report_round.pk)
+    _add_measures(concept, field, goal, unit_a, reporter_a, 1, 3)
+    few = _count_queries(client, url)
+    _add_measures(concept, field, goal, unit_a, reporter_a, 10, 12)
+    assert _count_queries(client, url) == few
