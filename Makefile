@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check-migrations messages setup clean serve backup restore
+.PHONY: run test lint format check-migrations messages setup clean serve backup restore audit
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 oder neuer wird benötigt.")'
@@ -63,6 +63,11 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Known vulnerabilities in the pinned dependencies (needs PyPI's JSON API) and high-severity code smells.
+audit: $(VENV)/.installed
+	$(VENV)/bin/pip-audit --strict --no-deps -r requirements/base.txt -r requirements/dev.txt
+	$(VENV)/bin/bandit -r integration measures accounts operations -lll -q
 
 check-migrations: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
