@@ -15,6 +15,8 @@ graceful_timeout = 30
 # Recycle workers now and then, so that a slow leak can never take a server down.
 max_requests = 2000
 max_requests_jitter = 200
+# No control socket (gunicornc): unused here, and several masters on one host would share its path.
+control_socket_disable = True
 
 if os.environ.get("DJANGO_LOG_FORMAT", "json") == "json":
     # Server and access log as JSON lines on stdout, like the application's own log.
