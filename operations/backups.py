@@ -58,20 +58,28 @@ def backup_database(directory: Path, *, alias: str = "default") -> Path:
     engine = _engine(alias)
     directory.mkdir(parents=True, exist_ok=True)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    if engine == "sqlite":
-        target = directory / f"umsetzungsmonitor-{stamp}.sqlite3"
-        # Through Django's own connection: works for files and in-memory databases alike.
-        connection = connections[alias]
-        connection.ensure_connection()
-        with sqlite3.connect(target) as copy:
-            connection.connection.backup(copy)
-        copy.close()
-    else:
-        target = directory / f"umsetzungsmonitor-{stamp}.pgdump"
-        _run(
-            [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={target}"],
-            _pg_environment(alias),
-        )
+    target = directory / f"umsetzungsmonitor-{stamp}.{'sqlite3' if engine == 'sqlite' else 'pgdump'}"
+    # Readable by the owner only: the backup holds password hashes and names of people.
+    try:
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        raise BackupError(f"{target} gibt es schon; bitte eine Sekunde später erneut versuchen.") from None
+    try:
+        if engine == "sqlite":
+            # Through Django's own connection: works for files and in-memory databases alike.
+            connection = connections[alias]
+            connection.ensure_connection()
+            with sqlite3.connect(target) as copy:
+                connection.connection.backup(copy)
+            copy.close()
+        else:
+            _run(
+                [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={target}"],
+                _pg_environment(alias),
+            )
+    except BaseException:
+        target.unlink(missing_ok=True)  # no half-written file that looks like a backup
+        raise
     return target
 
 

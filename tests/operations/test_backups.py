@@ -50,6 +50,7 @@ def restored_inventory(database: str) -> dict:
 def _round_trip(tmp_path, target_database):
     call_command("backup_database", output_dir=tmp_path / "backups")
     (backup,) = (tmp_path / "backups").iterdir()
+    assert backup.stat().st_mode & 0o777 == 0o600
     result = run_manage("restore_database", str(backup), "--no-input", DATABASE_URL=database_url(target_database))
     assert result.returncode == 0, result.stderr
     assert "wiederhergestellt" in result.stdout
