@@ -154,3 +154,25 @@ def test_production_static_files_get_hashed_and_compressed_names(tmp_path):
     assert hashed != "css/site.css" and hashed.startswith("css/site.") and hashed.endswith(".css")
     assert (tmp_path / hashed).is_file()
     assert (tmp_path / f"{hashed}.gz").is_file()
+
+
+def test_server_errors_are_mailed_to_the_admins_from_the_environment():
+    script = (
+        "import django, logging; django.setup(); from django.core import mail; "
+        "logging.getLogger('django.request').error('Interner Fehler: %s', '/kaputt/', extra={'status_code': 500}); "
+        "print(mail.outbox[0].to, mail.outbox[0].subject)"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=clean_environment(
+            **PRODUCTION,
+            DJANGO_SETTINGS_MODULE="integration.settings",
+            DJANGO_ADMINS="betrieb@example.org",
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['betrieb@example.org'] [Django] ERROR: Interner Fehler: /kaputt/"
