@@ -244,6 +244,31 @@ def verify_writes(acknowledged) -> list[str]:
     return lost
 
 
+# --- CPU accounting ------------------------------------------------------------------------------
+
+
+def _cpu_fields(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/stat") as stat:
+        # Fields after the command name, which may contain spaces: state is field 3.
+        return [int(value) if value.lstrip("-").isdigit() else 0 for value in stat.read().rsplit(")", 1)[1].split()]
+
+
+def server_cpu_seconds(master: int) -> float:
+    """CPU time of gunicorn's master and workers, including workers recycled and reaped (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    fields = _cpu_fields(master)
+    total = sum(fields[11:15])  # utime, stime, cutime, cstime of the master
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                worker = _cpu_fields(int(entry.name))
+            except OSError:
+                continue
+            if worker[1] == master:  # parent pid
+                total += worker[11] + worker[12]
+    return total / ticks
+
+
 # --- report ------------------------------------------------------------------------------------------
 
 
@@ -252,10 +277,16 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def report(latencies, errors, duration, acknowledged, write_failures, lost, concurrency, workers):
+def report(latencies, errors, duration, acknowledged, write_failures, lost, concurrency, workers, machine):
     all_latencies = [value for values in latencies.values() for value in values]
     total = len(all_latencies) + sum(errors.values())
     print(f"\nLoad test: {duration:.0f} s, {concurrency} connections, gunicorn with {workers} workers")
+    print(
+        f"machine: {os.cpu_count()} cores, load average {machine['load_before']:.1f} before, "
+        f"{machine['load_after']:.1f} after; CPU used by the server {machine['server_cpu']:.1f} s "
+        f"({machine['server_cpu'] / max(total, 1) * 1000:.1f} ms per public request, writes included), "
+        f"by this client {machine['client_cpu']:.1f} s"
+    )
     print(f"public requests: {total}  ({total / duration:.1f} requests/s)  errors: {sum(errors.values())}")
     if all_latencies:
         p50, p90, p99 = (percentile(all_latencies, fraction) * 1000 for fraction in (0.50, 0.90, 0.99))
@@ -333,11 +364,20 @@ def main():
                 target=writer_process, args=(port, password, measure_ids, reporting_date, options.duration, results)
             )
             writer.start()
+            load_before = os.getloadavg()[0]
+            server_cpu_before = server_cpu_seconds(server.pid)
+            client_cpu_before = time.process_time()
             started = time.monotonic()
             latencies, errors = asyncio.run(
                 run_readers(port, PUBLIC_PATHS + options.path, options.concurrency, options.duration)
             )
             elapsed = time.monotonic() - started
+            machine = {
+                "load_before": load_before,
+                "load_after": os.getloadavg()[0],
+                "server_cpu": server_cpu_seconds(server.pid) - server_cpu_before,
+                "client_cpu": time.process_time() - client_cpu_before,
+            }
             outcome = results.get(timeout=120)
             writer.join()
         finally:
@@ -345,7 +385,17 @@ def main():
             server.wait(timeout=30)
 
     lost = verify_writes(outcome["acknowledged"])
-    report(latencies, errors, elapsed, outcome["acknowledged"], outcome["failed"], lost, options.concurrency, workers)
+    report(
+        latencies,
+        errors,
+        elapsed,
+        outcome["acknowledged"],
+        outcome["failed"],
+        lost,
+        options.concurrency,
+        workers,
+        machine,
+    )
     sys.exit(1 if errors or lost or outcome["failed"] else 0)
 
 
