@@ -38,7 +38,6 @@ var/secret-key:
 	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 serve: setup var/secret-key
-	mkdir -p locale
 	$(SERVE_ENV) $(PY) manage.py compilemessages --ignore '.venv/*'
 	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
 	@echo "Umsetzungsmonitor (Produktionseinstellungen): http://$(HOST):$(PORT)/"
