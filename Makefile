@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check-migrations messages setup clean
+.PHONY: run test lint format check-migrations messages setup clean serve backup restore audit
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 oder neuer wird benötigt.")'
@@ -24,6 +24,34 @@ run: setup
 	@echo "Umsetzungsmonitor: http://$(HOST):$(PORT)/  (Verwaltung: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The production setup on this machine (see docs/betrieb.md): DEBUG off, gunicorn, static files
+# with hashed, compressed names served by WhiteNoise. Plain HTTP on loopback, so neither the HTTPS
+# redirect nor Secure-only cookies; every value can be overridden from the environment.
+SERVE_ENV = DJANGO_DEBUG=false \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret-key)}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-false}" \
+	DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-false}"
+
+var/secret-key:
+	mkdir -p var
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: setup var/secret-key
+	$(SERVE_ENV) $(PY) manage.py compilemessages --ignore '.venv/*'
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	@echo "Umsetzungsmonitor (Produktionseinstellungen): http://$(HOST):$(PORT)/"
+	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn
+
+# Backups of the configured database (SQLite file or PostgreSQL) into var/backups/.
+backup: $(VENV)/.installed
+	$(PY) manage.py backup_database
+
+# make restore FILE=var/backups/…: replaces the configured database's content with the backup.
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "Aufruf: make restore FILE=var/backups/<Datei>"; exit 2; }
+	$(PY) manage.py restore_database "$(FILE)"
+
 test: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -34,6 +62,11 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Known vulnerabilities in the pinned dependencies (needs PyPI's JSON API) and high-severity code smells.
+audit: $(VENV)/.installed
+	$(VENV)/bin/pip-audit --strict --no-deps -r requirements/base.txt -r requirements/dev.txt
+	$(VENV)/bin/bandit -r integration measures accounts operations -lll -q
 
 check-migrations: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run

@@ -4,6 +4,7 @@ from django.urls import include, path, register_converter
 
 from measures import views as measure_views
 from measures.models import SitePage
+from operations import views as operations_views
 
 
 class SitePageConverter:
@@ -18,7 +19,10 @@ class SitePageConverter:
 
 register_converter(SitePageConverter, "sitepage")
 
-urlpatterns = i18n_patterns(
+urlpatterns = [
+    path("healthz", operations_views.healthz, name="healthz"),
+]
+urlpatterns += i18n_patterns(
     path("", measure_views.home, name="home"),
     path("<sitepage:kind>/", measure_views.site_page, name="site_page"),
     path("admin/", admin.site.urls),
