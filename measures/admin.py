@@ -8,11 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_import import CatalogueImportExportMixin, ImportRecordAdmin
 from .choices import Role, UpdateState
 from .models import (
     Concept,
     FieldOfAction,
     Goal,
+    ImportRecord,
     Measure,
     MeasureResponsibility,
     ResponsibleUnit,
@@ -158,7 +160,7 @@ class LeadUnitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(CatalogueImportExportMixin, SimpleHistoryAdmin):
     form = MeasureAdminForm
     list_display = ["code_display", "title", "field_display", "status", "ampel", "lead_units", "last_update"]
     list_display_links = ["code_display", "title"]
@@ -300,3 +302,6 @@ class MeasureResponsibilityAdmin(SimpleHistoryAdmin):
 class SitePageAdmin(SimpleHistoryAdmin):
     list_display = ["kind", "title", "updated_at"]
     readonly_fields = ["updated_at"]
+
+
+admin.site.register(ImportRecord, ImportRecordAdmin)
