@@ -26,8 +26,8 @@ from .importing import ImportFileError, run_import
 from .models import Concept
 from .resources import MeasureResource
 
-TOKEN_SALT = "measures.import.confirm"
-TOKEN_MAX_AGE = 24 * 60 * 60
+CONFIRM_SALT = "measures.import.confirm"
+CONFIRM_MAX_AGE = 24 * 60 * 60
 
 
 class LimitedMemoryUploadHandler(MemoryFileUploadHandler):
@@ -137,7 +137,7 @@ class CatalogueImportExportMixin:
                             "user": request.user.pk,
                             "sha256": hashlib.sha256(data).hexdigest(),
                         },
-                        salt=TOKEN_SALT,
+                        salt=CONFIRM_SALT,
                     )
                 return TemplateResponse(
                     request,
@@ -162,7 +162,7 @@ class CatalogueImportExportMixin:
         if request.method != "POST":
             return redirect("admin:measures_measure_import")
         try:
-            payload = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+            payload = signing.loads(request.POST.get("token", ""), salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
         except signing.BadSignature:
             payload = None
         storage = _storage(payload["storage"]) if payload else None
