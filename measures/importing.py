@@ -117,6 +117,10 @@ def read_table(data: bytes, file_name: str) -> tuple[str, list, list]:
     return (file_format, *_split_header(rows))
 
 
+def _german_int(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
 def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
@@ -176,7 +180,7 @@ class _RowCollector:
             if self.blank_run > settings.IMPORT_MAX_BLANK_ROWS:
                 raise ImportFileError(
                     f"Die Tabelle enthält ab Zeile {line - self.blank_run + 1} mehr als "
-                    f"{settings.IMPORT_MAX_BLANK_ROWS:n} leere Zeilen hintereinander. Bitte löschen Sie die leeren "
+                    f"{_german_int(settings.IMPORT_MAX_BLANK_ROWS)} leere Zeilen hintereinander. Bitte löschen Sie die leeren "
                     "Zeilen und laden Sie die Datei erneut hoch."
                 )
             return
@@ -184,8 +188,8 @@ class _RowCollector:
         self.rows.append((line, values))
         if len(self.rows) > settings.IMPORT_MAX_ROWS + 1:
             raise ImportFileError(
-                f"Die Tabelle hat mehr als {settings.IMPORT_MAX_ROWS:n} Zeilen; erlaubt sind höchstens "
-                f"{settings.IMPORT_MAX_ROWS:n} Maßnahmen je Import."
+                f"Die Tabelle hat mehr als {_german_int(settings.IMPORT_MAX_ROWS)} Zeilen; erlaubt sind höchstens "
+                f"{_german_int(settings.IMPORT_MAX_ROWS)} Maßnahmen je Import."
             )
 
 
@@ -245,10 +249,14 @@ def _read_ods(data: bytes) -> list:
             # a huge repeat at the end of a row is padding and is cut off.
             values.extend([value] * min(repeat, 200))
         repeat_rows = int(row.getAttribute("numberrowsrepeated") or 1)
-        for _ in range(min(repeat_rows, settings.IMPORT_MAX_BLANK_ROWS + 1)):
+        if all(_blank(value) for value in values):
+            # LibreOffice pads sheets with one blank row repeated a million times: one blank line.
+            line += repeat_rows
+            collector.add(line, [])
+            continue
+        for _ in range(min(repeat_rows, settings.IMPORT_MAX_ROWS + 2)):
             line += 1
             collector.add(line, values)
-        line += max(0, repeat_rows - settings.IMPORT_MAX_BLANK_ROWS - 1)
     return collector.rows
 
 
