@@ -157,6 +157,17 @@ def _unsafe_xml():
     )
 
 
+def _caused_by_unsafe_xml(error: BaseException | None) -> bool:
+    # openpyxl wraps defusedxml's refusal in a ValueError of its own.
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, DefusedXmlException):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def _unreadable(label):
     return ImportFileError(
         f"Die {label}-Datei ist beschädigt und kann nicht gelesen werden. Bitte speichern Sie sie im "
@@ -211,10 +222,8 @@ def _read_xlsx(data: bytes) -> list:
             workbook.close()
     except ImportFileError:
         raise
-    except DefusedXmlException:
-        raise _unsafe_xml() from None
-    except Exception:
-        raise _unreadable("Excel") from None
+    except Exception as error:  # noqa: BLE001 - any parser failure means the file is unusable
+        raise (_unsafe_xml() if _caused_by_unsafe_xml(error) else _unreadable("Excel")) from None
     return collector.rows
 
 
