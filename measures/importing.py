@@ -191,8 +191,8 @@ class _RowCollector:
             if self.blank_run > settings.IMPORT_MAX_BLANK_ROWS:
                 raise ImportFileError(
                     f"Die Tabelle enthält ab Zeile {line - self.blank_run + 1} mehr als "
-                    f"{_german_int(settings.IMPORT_MAX_BLANK_ROWS)} leere Zeilen hintereinander. Bitte löschen Sie die leeren "
-                    "Zeilen und laden Sie die Datei erneut hoch."
+                    f"{_german_int(settings.IMPORT_MAX_BLANK_ROWS)} leere Zeilen hintereinander. "
+                    "Bitte löschen Sie die leeren Zeilen und laden Sie die Datei erneut hoch."
                 )
             return
         self.blank_run = 0
@@ -222,7 +222,7 @@ def _read_xlsx(data: bytes) -> list:
             workbook.close()
     except ImportFileError:
         raise
-    except Exception as error:  # noqa: BLE001 - any parser failure means the file is unusable
+    except Exception as error:  # any parser failure means the file is unusable
         raise (_unsafe_xml() if _caused_by_unsafe_xml(error) else _unreadable("Excel")) from None
     return collector.rows
 
