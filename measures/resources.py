@@ -201,6 +201,7 @@ class MeasureResource(resources.ModelResource):
             name: field.get_value(instance) for name, field in self.fields.items() if field.attribute is not None
         }
         self._before_relations = self._relations_of(instance)
+        self._existed = not new
         self._relations = {}
         self._changes = []
 
@@ -248,7 +249,7 @@ class MeasureResource(resources.ModelResource):
         try:
             # Field rules (lengths, required texts, ranges); uniqueness is checked on the whole file.
             instance.full_clean(
-                exclude=["concept", "sort_key", *[f for f in columns if columns[f] in errors]],
+                exclude=["concept", "sort_key", "field_of_action", *[f for f in columns if columns[f] in errors]],
                 validate_unique=False,
                 validate_constraints=False,
             )
@@ -307,7 +308,13 @@ class MeasureResource(resources.ModelResource):
         if self._is_dry_run(kwargs):
             return
         if "goals" in self._relations and "Ziele" in self._changes:
-            instance.goals.set(self._relations["goals"])
+            # Against the goals loaded before; .set() would read them again for every row.
+            wanted = {goal.pk: goal for goal in self._relations["goals"]}
+            before = self._before_relations["goals"]
+            if before - wanted.keys():
+                instance.goals.remove(*(before - wanted.keys()))
+            if wanted.keys() - before:
+                instance.goals.add(*(wanted[pk] for pk in wanted.keys() - before))
         self._save_responsibilities(instance)
         if self._status_changed():
             self._save_status_update(instance)
@@ -319,7 +326,7 @@ class MeasureResource(resources.ModelResource):
                 wanted.update({unit.pk: role for unit in self._relations[name]})
             else:
                 wanted.update(dict.fromkeys(self._before_relations[name], role))
-        current = {resp.unit_id: resp for resp in instance.responsibilities.all()} if instance.pk else {}
+        current = {resp.unit_id: resp for resp in instance.responsibilities.all()} if self._existed else {}
         for unit_id, responsibility in current.items():
             if wanted.get(unit_id) != responsibility.role:
                 self._tag(responsibility)
