@@ -11,8 +11,8 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from .choices import Ampel, FundingStatus, Role, Status, UnitKind, UpdateState
+from .import_writes import PendingRow, write_pending
 from .models import FieldOfAction, Goal, Measure, ResponsibleUnit, StatusUpdate
-from .services import measure_sync_current_status
 from .widgets import (
     LINE_COLUMN,
     ChoiceWidget,
@@ -159,6 +159,7 @@ class MeasureResource(resources.ModelResource):
         )
 
     def before_import(self, dataset, **kwargs):
+        self.pending = []
         self.load_lookups()
         self.existing = {measure.code: measure for measure in self.get_queryset()}
 
@@ -201,7 +202,6 @@ class MeasureResource(resources.ModelResource):
             name: field.get_value(instance) for name, field in self.fields.items() if field.attribute is not None
         }
         self._before_relations = self._relations_of(instance)
-        self._existed = not new
         self._relations = {}
         self._changes = []
 
@@ -299,70 +299,28 @@ class MeasureResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         if self._is_dry_run(kwargs):
             return  # the preview writes nothing: validation and classification need no database write
-        instance._change_reason = self.change_reason
-        if self.user is not None:
-            instance._history_user = self.user
-        super().save_instance(instance, is_create, row, **kwargs)
-
-    def after_save_instance(self, instance, row, **kwargs):
-        if self._is_dry_run(kwargs):
-            return
-        if "goals" in self._relations and "Ziele" in self._changes:
-            # Against the goals loaded before; .set() would read them again for every row.
-            wanted = {goal.pk: goal for goal in self._relations["goals"]}
-            before = self._before_relations["goals"]
-            if before - wanted.keys():
-                instance.goals.remove(*(before - wanted.keys()))
-            if wanted.keys() - before:
-                instance.goals.add(*(wanted[pk] for pk in wanted.keys() - before))
-        self._save_responsibilities(instance)
-        if self._status_changed():
-            self._save_status_update(instance)
-
-    def _save_responsibilities(self, instance):
-        wanted = {}
-        for name, role in (("partner_units", Role.PARTNER), ("lead_units", Role.LEAD)):
-            if name in self._relations:
-                wanted.update({unit.pk: role for unit in self._relations[name]})
-            else:
-                wanted.update(dict.fromkeys(self._before_relations[name], role))
-        current = {resp.unit_id: resp for resp in instance.responsibilities.all()} if self._existed else {}
-        for unit_id, responsibility in current.items():
-            if wanted.get(unit_id) != responsibility.role:
-                self._tag(responsibility)
-                if unit_id in wanted:
-                    responsibility.role = wanted[unit_id]
-                    responsibility.save()
-                else:
-                    responsibility.delete()
-        for unit_id, role in wanted.items():
-            if unit_id not in current:
-                self._tag(instance.responsibilities.model(measure=instance, unit_id=unit_id, role=role)).save()
-
-    def _save_status_update(self, instance):
-        now = timezone.now()
-        update = StatusUpdate(
-            measure=instance,
-            reporting_date=instance.status_date or self.today,
-            status=instance.status,
-            ampel=instance.ampel,
-            progress=instance.progress,
-            public_text=instance.status_justification,
-            author=self.user,
-            reviewer=self.user,
-            state=UpdateState.PUBLISHED,
-            published_at=now,
+        self.pending.append(
+            PendingRow(
+                measure=instance,
+                is_create=is_create,
+                relations=self._relations,
+                before=self._before_relations,
+                changes=self._changes,
+                status_changed=self._status_changed(),
+            )
         )
-        self._tag(update).save()
-        self.status_updates_created += 1
-        self._tag(instance)
-        measure_sync_current_status(measure=instance)
 
-    def _tag(self, obj):
-        obj._change_reason = self.change_reason
-        if self.user is not None:
-            obj._history_user = self.user
-        return obj
+    def after_import(self, dataset, result, **kwargs):
+        # Written in bulk once every row is known to be valid; run_import rolls back otherwise.
+        if self._is_dry_run(kwargs) or result.has_errors() or result.has_validation_errors():
+            return
+        self.status_updates_created = write_pending(
+            self.pending,
+            user=self.user,
+            change_reason=self.change_reason,
+            today=self.today,
+            update_fields=[field.attribute for field in self.fields.values() if field.attribute],
+        )
 
     def import_row(self, row, instance_loader, **kwargs):
         self._changes = []
