@@ -8,6 +8,7 @@ Nothing is written unless the whole file is free of problems.
 import codecs
 import csv
 import difflib
+import hashlib
 import io
 import re
 import zipfile
@@ -18,6 +19,7 @@ import openpyxl
 import tablib
 from defusedxml import DefusedXmlException
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 from odf import opendocument, teletype
@@ -29,6 +31,7 @@ from .resources import MeasureResource
 from .widgets import LINE_COLUMN, TextWidget
 
 FORMATS = ("xlsx", "ods", "csv")
+TABLE_CACHE_SECONDS = 24 * 60 * 60
 # Mojibake of UTF-8 read as Windows-1252, e.g. "Ã¼" for "ü".
 _MOJIBAKE = re.compile(
     "[ÂÃ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
@@ -115,6 +118,25 @@ def read_table(data: bytes, file_name: str) -> tuple[str, list, list]:
     reader = {"xlsx": _read_xlsx, "ods": _read_ods, "csv": _read_csv}[file_format]
     rows = reader(data)
     return (file_format, *_split_header(rows))
+
+
+def read_table_once(data: bytes, file_name: str) -> tuple[str, list, list]:
+    """``read_table``, remembered in the shared cache: the confirm reuses what the preview parsed.
+
+    The key is the file's SHA-256, so a different file is always parsed afresh; errors are
+    not remembered.
+    """
+    key = (
+        "measures-import-table:"
+        + hashlib.sha256(data).hexdigest()
+        + ":"
+        + hashlib.sha256(file_name.encode()).hexdigest()
+    )
+    table = cache.get(key)
+    if table is None:
+        table = read_table(data, file_name)
+        cache.set(key, table, TABLE_CACHE_SECONDS)
+    return table
 
 
 def _german_int(number: int) -> str:
@@ -216,6 +238,8 @@ def _read_xlsx(data: bytes) -> list:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook["Maßnahmen"] if "Maßnahmen" in workbook.sheetnames else workbook.worksheets[0]
+            # Read to the last row present instead of trusting (or first computing) the stored dimension.
+            sheet.reset_dimensions()
             for line, values in enumerate(sheet.iter_rows(values_only=True), 1):
                 collector.add(line, values)
         finally:
@@ -465,7 +489,7 @@ def run_import(
 ) -> ImportOutcome:
     """Preview (``dry_run``) or import the file into ``concept``; any problem means nothing is written."""
     with translation.override("de"):
-        file_format, header_row, rows = read_table(data, file_name)
+        file_format, header_row, rows = read_table_once(data, file_name)
         columns, problems = check_columns(header_row, rows, include_internal=include_internal)
         if problems:
             return ImportOutcome(rows=[], problems=problems, file_format=file_format)

@@ -9,6 +9,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils import translation
 from import_export import widgets
 
 from .spreadsheets import FORMULA_PREFIXES
@@ -159,9 +160,16 @@ class ChoiceWidget(widgets.Widget):
     def __init__(self, choices, default, **kwargs):
         self.choices = choices
         self.default = default
+        self._lookups = {}  # per language: the labels are translated
         super().__init__(**kwargs)
 
     def _lookup(self):
+        language = translation.get_language()
+        if language not in self._lookups:
+            self._lookups[language] = self._build_lookup()
+        return self._lookups[language]
+
+    def _build_lookup(self):
         lookup = {}
         for choice in self.choices:
             lookup[_fold(str(choice.label))] = choice.value
