@@ -209,7 +209,10 @@ def main():
     setup(options.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}")
     from django.db import connection
 
-    print(f"Datenbank: {connection.vendor}; {options.measures} Maßnahmen; Python {sys.version.split()[0]}")
+    print(
+        f"Datenbank: {connection.vendor}; {options.measures} Maßnahmen; Python {sys.version.split()[0]}; "
+        f"{os.cpu_count()} CPUs, Last {os.getloadavg()[0]:.1f}"
+    )
     path, token = workdir / "katalog.xlsx", workdir / "token"
     print(f"{'Schritt':<58} {'Zeit':>9} {'Spitze':>11}")
     run("Demo-Katalog erzeugen", generate, options.measures, "bench-demo")
@@ -222,6 +225,7 @@ def main():
     run("Plain ModelResource: Vorschau (dry_run)", plain_import, path, "bench-plain", True)
     run("Plain ModelResource: Import", plain_import, path, "bench-plain", False)
     print(f"Vorschau + Bestätigen: {first + second:.2f} s (Ziel: unter 15 s, Spitze unter 400 MB)")
+    print(f"Last am Ende: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ def _lookups(queries):
 def _empty_copy(source, slug):
     target = Concept.objects.create(title=slug, slug=slug, start_year=2024, end_year=2028)
     FieldOfAction.objects.bulk_create(
-        FieldOfAction(concept=target, number=f.number, title=f.title, slug=f.slug) for f in source.fields_of_action.all()
+        FieldOfAction(concept=target, number=f.number, title=f.title, slug=f.slug)
+        for f in source.fields_of_action.all()
     )
     Goal.objects.bulk_create(Goal(concept=target, number=g.number, title=g.title) for g in source.goals.all())
     return target
