@@ -11,6 +11,8 @@ from measures.importing import run_import
 from measures.models import Concept, FieldOfAction, Goal
 
 LOOKUP_TABLES = ("measures_responsibleunit", "measures_goal", "measures_fieldofaction")
+# A query whose first table is a lookup table (the measure's own prefetch joins them later).
+LOOKUP = re.compile(r'^SELECT [^;]*? FROM "(measures_responsibleunit|measures_goal|measures_fieldofaction)"')
 
 
 def _queries(data, concept, user, *, dry_run):
@@ -22,8 +24,7 @@ def _queries(data, concept, user, *, dry_run):
 
 
 def _lookups(queries):
-    """SELECTs that read from the lookup tables first (not joins of a measure's own prefetch)."""
-    return [sql for sql in queries if re.match(rf'SELECT .* FROM "({"|".join(LOOKUP_TABLES)})"', sql)]
+    return [sql for sql in queries if LOOKUP.match(sql)]
 
 
 def _empty_copy(source, slug):
