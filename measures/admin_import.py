@@ -167,10 +167,12 @@ class CatalogueImportExportMixin:
             payload = None
         storage = _storage(payload["storage"]) if payload else None
         data = storage.read() if storage else None
+        concept = Concept.objects.filter(pk=payload["concept"]).first() if payload else None
         if (
             payload is None
             or payload["user"] != request.user.pk
             or data is None
+            or concept is None
             or hashlib.sha256(data).hexdigest() != payload["sha256"]
         ):
             messages.error(
@@ -178,7 +180,6 @@ class CatalogueImportExportMixin:
                 _("Die Vorschau ist abgelaufen oder ungültig. Bitte laden Sie die Datei erneut hoch."),
             )
             return redirect("admin:measures_measure_import")
-        concept = Concept.objects.get(pk=payload["concept"])
         try:
             outcome = run_import(data, payload["file"], concept=concept, user=request.user, dry_run=False)
         except ImportFileError as error:

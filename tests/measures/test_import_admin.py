@@ -208,3 +208,14 @@ def test_import_records_are_visible_to_the_buero_and_read_only(
     assert 'name="file_name"' not in change
     client.force_login(staff_reporter)
     assert client.get(changelist).status_code == 403
+
+
+def test_the_upload_is_protected_against_cross_site_requests(buero_user, measure):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(buero_user)
+    before = database_state()
+    assert _upload(client, measure.concept).status_code == 403
+    assert client.post(CONFIRM_URL, {"token": "x"}).status_code == 403
+    assert database_state() == before
