@@ -219,3 +219,24 @@ def test_the_upload_is_protected_against_cross_site_requests(buero_user, measure
     assert _upload(client, measure.concept).status_code == 403
     assert client.post(CONFIRM_URL, {"token": "x"}).status_code == 403
     assert database_state() == before
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"%PDF-1.7", "katalog.xlsx", "keine gültige Excel-Datei"),
+        (b"Nr.;Titel\n", "katalog.ods", "keine gültige LibreOffice-Datei"),
+        (b"Nr.;Titel;Handlungsfeld\r\n1.1;Ma\x81nahme;1\r\n", "katalog.csv", "weder UTF-8 noch Windows-1252"),
+        (b"Nr.;Titel;Handlungsfeld\r\n1.1;T;1\r\n" + b";;\r\n" * 5000, "katalog.csv", "leere Zeilen hintereinander"),
+        (b"Nr.;Titell\r\n1.1;T\r\n", "katalog.csv", "Meinten Sie „Titel“?"),
+        (b"Nr.;Titel;Handlungsfeld\r\n1.1;T;1\r\n1.1;U;1\r\n", "katalog.csv", "Die Nummer steht schon in Zeile 2"),
+        (b"Nr.;Titel;Handlungsfeld;Umsetzungsstand\r\n1.1;T;1;fertig\r\n", "katalog.csv", "Unbekannter Wert"),
+        (b"Nr.;Titel;Handlungsfeld\r\n1.1;T;1\r\n", "katalog.numbers", "kein unterstütztes Format"),
+    ],
+)
+def test_bad_files_in_the_admin_give_a_german_message_never_a_500(buero_client, measure, data, name, message):
+    before = database_state()
+    response = _upload(buero_client, measure.concept, data, name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert database_state() == before
