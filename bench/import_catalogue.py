@@ -90,6 +90,10 @@ def empty_copy(source_slug, slug):
     from measures.models import Concept, FieldOfAction, Goal
 
     source = Concept.objects.get(slug=source_slug)
+    for old in Concept.objects.filter(slug=slug):  # left over from an earlier run on the same database
+        old.imports.all().delete()
+        old.measures.all().delete()
+        old.delete()
     target = Concept.objects.create(title=f"Benchmark {slug}", slug=slug, start_year=2024, end_year=2028)
     FieldOfAction.objects.bulk_create(
         FieldOfAction(concept=target, number=f.number, title=f.title, slug=f.slug)
