@@ -319,7 +319,12 @@ class MeasureResource(resources.ModelResource):
             user=self.user,
             change_reason=self.change_reason,
             today=self.today,
-            update_fields=[field.attribute for field in self.fields.values() if field.attribute],
+            # Only what changed in at least one row: bulk_update writes a CASE per field.
+            update_fields=[
+                field.attribute
+                for field in self.fields.values()
+                if field.attribute and any(field.column_name in row.changes for row in self.pending)
+            ],
         )
 
     def import_row(self, row, instance_loader, **kwargs):
