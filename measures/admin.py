@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import BueroOnlyAdminMixin
+from .admin_import import CatalogueImportExportMixin, ImportRecordAdmin
 from .choices import Role, UpdateState
 from .concurrency import VersionedFormMixin
 from .models import (
     Concept,
     FieldOfAction,
     Goal,
+    ImportRecord,
     Measure,
     MeasureResponsibility,
     ReportRound,
@@ -162,7 +164,7 @@ class LeadUnitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Measure)
-class MeasureAdmin(BueroOnlyAdminMixin, SimpleHistoryAdmin):
+class MeasureAdmin(BueroOnlyAdminMixin, CatalogueImportExportMixin, SimpleHistoryAdmin):
     form = MeasureAdminForm
     list_display = ["code_display", "title", "field_display", "status", "ampel", "lead_units", "last_update"]
     list_display_links = ["code_display", "title"]
@@ -336,3 +338,6 @@ class SentReminderAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+admin.site.register(ImportRecord, ImportRecordAdmin)

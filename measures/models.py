@@ -669,3 +669,37 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.report_round.title}: {self.unit} – {self.get_reason_display()} ({self.sent_on:%d.%m.%Y})"
+
+
+class ImportRecord(models.Model):
+    """One confirmed spreadsheet import: who brought which file into which concept."""
+
+    concept = models.ForeignKey(Concept, verbose_name=_("Konzept"), on_delete=models.PROTECT, related_name="imports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("importiert von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+    )
+    created_at = models.DateTimeField(_("importiert am"), auto_now_add=True)
+    file_name = models.CharField(_("Dateiname"), max_length=255)
+    file_format = models.CharField(_("Format"), max_length=10)
+    rows_total = models.PositiveIntegerField(_("Zeilen"), default=0)
+    rows_created = models.PositiveIntegerField(_("neu angelegt"), default=0)
+    rows_updated = models.PositiveIntegerField(_("geändert"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("unverändert"), default=0)
+    status_updates_created = models.PositiveIntegerField(_("neue Sachstandsmeldungen"), default=0)
+
+    class Meta:
+        verbose_name = _("Import")
+        verbose_name_plural = _("Importe")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("Import %(number)s: %(file)s") % {"number": self.pk, "file": self.file_name}
+
+    @property
+    def change_reason(self) -> str:
+        return _("Import Nr. %(number)s aus „%(file)s“") % {"number": self.pk, "file": self.file_name}
