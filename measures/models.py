@@ -348,7 +348,8 @@ class Measure(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("admin:measures_measure_change", args=[self.pk])
+        """The public detail page (shows only once the measure and its concept are published)."""
+        return reverse("measure_detail", args=[self.concept.slug, self.code])
 
     def clean(self):
         errors = {}

@@ -1,0 +1,155 @@
+"""Computed figures of the public site, cached until the data changes.
+
+Every write to the public data bumps one "last change" value in Django's cache (signals,
+connected in ``MeasuresConfig.ready``). That value keys the cached summaries and the HTTP
+validators (ETag, Last-Modified) of the public pages, so nothing stale is ever served and
+nothing needs to be deleted explicitly.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from .choices import Ampel, Status
+
+VERSION_KEY = "umsetzungsmonitor:public-data-version"
+SUMMARY_TIMEOUT = 60 * 60 * 24
+
+# Symbols that accompany every status and Ampel label, so that no meaning hangs on colour.
+STATUS_ICONS = {
+    Status.NO_REPORT: "?",
+    Status.NOT_STARTED: "○",
+    Status.PREPARATION: "◔",
+    Status.IN_PROGRESS: "◑",
+    Status.DONE: "●",
+    Status.PERMANENT: "◉",
+    Status.POSTPONED: "‖",
+    Status.DROPPED: "✕",
+}
+AMPEL_ICONS = {
+    Ampel.UNSPECIFIED: "–",
+    Ampel.ON_TRACK: "✓",
+    Ampel.AT_RISK: "!",
+    Ampel.DELAYED: "✕",
+}
+
+
+def data_version() -> datetime:
+    """When public data last changed (as far as this cache knows); cheap: one cache read."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = timezone.now()
+        # add(): of several processes starting at once, the first one's value wins.
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY) or version
+    return version
+
+
+def bump_data_version(**kwargs):
+    """Signal receiver: mark the public data as changed once the transaction commits."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, timezone.now(), None))
+
+
+@dataclass(frozen=True)
+class Share:
+    """One category of a chart: its value, label, symbol, count and share of the total."""
+
+    value: str
+    label: str
+    icon: str
+    count: int
+    percent: float
+    offset: float
+
+    @property
+    def percent_text(self) -> str:
+        # For SVG attributes: always a dot as decimal separator, whatever the locale.
+        return f"{self.percent:.2f}"
+
+    @property
+    def offset_text(self) -> str:
+        return f"{self.offset:.2f}"
+
+    @property
+    def rounded_percent(self) -> int:
+        return round(self.percent)
+
+
+def shares(counts: dict, choices, icons) -> list[Share]:
+    """Every category of ``choices`` in its defined order, also those with no measure."""
+    total = sum(counts.values())
+    result, offset = [], 0.0
+    for choice in choices:
+        count = counts.get(choice.value, 0)
+        percent = 100 * count / total if total else 0.0
+        result.append(Share(choice.value, choice.label, icons[choice], count, percent, offset))
+        offset += percent
+    return result
+
+
+def status_shares(counts: dict) -> list[Share]:
+    return shares(counts, Status, STATUS_ICONS)
+
+
+def ampel_shares(counts: dict) -> list[Share]:
+    return shares(counts, Ampel, AMPEL_ICONS)
+
+
+def _compute_concept_summary(concept) -> dict:
+    from .models import Measure
+
+    public = Measure.objects.published().filter(concept=concept)
+    status_by_field, status_counts, ampel_counts = {}, Counter(), Counter()
+    rows = public.values("field_of_action__number", "field_of_action__title", "status", "ampel").annotate(n=Count("pk"))
+    fields = {}
+    for row in rows:
+        number = row["field_of_action__number"]
+        fields[number] = row["field_of_action__title"]
+        status_by_field.setdefault(number, Counter())[row["status"]] += row["n"]
+        status_counts[row["status"]] += row["n"]
+        ampel_counts[row["ampel"]] += row["n"]
+    # Fields and goals without any public measure still belong on the dashboard.
+    for number, title in concept.fields_of_action.values_list("number", "title"):
+        fields.setdefault(number, title)
+    goals, status_by_goal = {}, {}
+    for number, title in concept.goals.values_list("number", "title"):
+        goals[number] = title
+    goal_rows = public.filter(goals__isnull=False).values("goals__number", "status").annotate(n=Count("pk"))
+    for row in goal_rows:
+        status_by_goal.setdefault(row["goals__number"], Counter())[row["status"]] += row["n"]
+    return {
+        "total": sum(status_counts.values()),
+        "status": dict(status_counts),
+        "ampel": dict(ampel_counts),
+        "fields": [
+            {"number": number, "title": fields[number], "status": dict(status_by_field.get(number, {}))}
+            for number in sorted(fields)
+        ],
+        "goals": [
+            {"number": number, "title": goals[number], "status": dict(status_by_goal.get(number, {}))}
+            for number in sorted(goals)
+        ],
+    }
+
+
+def concept_summary(concept) -> dict:
+    """Counts per status, Ampel, field of action and goal of the concept's public measures."""
+    key = f"umsetzungsmonitor:summary:{data_version().timestamp()}:{concept.pk}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = _compute_concept_summary(concept)
+        cache.set(key, summary, SUMMARY_TIMEOUT)
+    return summary
+
+
+def headline(counts: dict) -> dict:
+    """The few figures shown for a concept on the start page and at the top of its dashboard."""
+    total = sum(counts.values())
+    done = counts.get(Status.DONE, 0) + counts.get(Status.PERMANENT, 0)
+    no_report = counts.get(Status.NO_REPORT, 0)
+    return {"total": total, "done": done, "no_report": no_report, "reported": total - no_report}
