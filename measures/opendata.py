@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -111,6 +112,15 @@ def measure_row(measure, request) -> dict:
     }
 
 
+class _JSONEncoder(DjangoJSONEncoder):
+    """Amounts as JSON numbers (DjangoJSONEncoder would write them as strings)."""
+
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return float(o)
+        return super().default(o)
+
+
 def _cell(value):
     """A value for CSV and XLSX: text neutralised against formula injection, ja/nein for booleans."""
     if value is None:
@@ -143,7 +153,7 @@ def export_response(fmt: str, concept, measures, request) -> HttpResponse:
             "anzahl": len(rows),
             "massnahmen": rows,
         }
-        response.content = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+        response.content = json.dumps(document, cls=_JSONEncoder, ensure_ascii=False, indent=1)
     elif fmt == "csv":
         # A byte order mark so that spreadsheet programs read the file as UTF-8.
         buffer = io.StringIO()

@@ -27,10 +27,17 @@ PAGE_SIZE = 25
 LATEST_UPDATES = 5
 
 
+def _version(request):
+    """The data version, read once per request (ETag, Last-Modified and summaries share it)."""
+    if not hasattr(request, "_public_data_version"):
+        request._public_data_version = data_version()
+    return request._public_data_version
+
+
 def _etag(request, *args, **kwargs):
     raw = "|".join(
         [
-            str(data_version().timestamp()),
+            str(_version(request).timestamp()),
             timezone.localdate().isoformat(),  # the dashboard marks today on its time line
             request.get_full_path(),
             get_language() or "",
@@ -42,7 +49,7 @@ def _etag(request, *args, **kwargs):
 
 def _last_modified(request, *args, **kwargs):
     start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    return max(data_version(), start_of_today)
+    return max(_version(request), start_of_today)
 
 
 public_page = condition(etag_func=_etag, last_modified_func=_last_modified)
@@ -125,7 +132,7 @@ def home(request):
 @public_page
 def dashboard(request, concept_slug):
     concept = _published_concept(concept_slug)
-    summary = concept_summary(concept)
+    summary = concept_summary(concept, _version(request))
     fields = [
         {**field, "shares": status_shares(field["status"]), "total": sum(field["status"].values())}
         for field in summary["fields"]

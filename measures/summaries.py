@@ -137,9 +137,9 @@ def _compute_concept_summary(concept) -> dict:
     }
 
 
-def concept_summary(concept) -> dict:
+def concept_summary(concept, version: datetime | None = None) -> dict:
     """Counts per status, Ampel, field of action and goal of the concept's public measures."""
-    key = f"umsetzungsmonitor:summary:{data_version().timestamp()}:{concept.pk}"
+    key = f"umsetzungsmonitor:summary:{(version or data_version()).timestamp()}:{concept.pk}"
     summary = cache.get(key)
     if summary is None:
         summary = _compute_concept_summary(concept)

@@ -75,7 +75,12 @@ def world(concept, field, goal, measure, unit_a, unit_b):
     )
     MeasureResponsibility.objects.create(measure=third, unit=unit_a, role=Role.LEAD)
     publish_update(third, day=date(2025, 6, 30), status=Status.DONE, ampel=Ampel.AT_RISK, progress=100)
-    return {"concept": concept, "measures": [measure, second, third], "fields": [field, field_2], "goals": [goal, goal_2]}
+    return {
+        "concept": concept,
+        "measures": [measure, second, third],
+        "fields": [field, field_2],
+        "goals": [goal, goal_2],
+    }
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def test_dashboard_shows_facts_and_counts_per_status(client, world):
     assert 'href="https://www.potsdam.de/integrationskonzept"' in content
     # "noch keine Meldung" is its own row with its own count, never folded into 0 % or "nicht begonnen".
     for label, count in [("noch keine Meldung", 1), ("in Umsetzung", 1), ("umgesetzt", 1), ("nicht begonnen", 0)]:
-        assert f"</span> {label}</th>\n        <td class=\"num\">{count}</td>" in content, label
+        assert f'</span> {label}</th>\n        <td class="num">{count}</td>' in content, label
 
 
 def test_dashboard_counts_per_field_goal_and_ampel(client, world):
@@ -41,7 +41,7 @@ def test_dashboard_counts_per_field_goal_and_ampel(client, world):
     assert 'href="/testkonzept/handlungsfelder/2/">2. Wohnen</a>' in content
     assert 'href="/testkonzept/ziele/2/">2. Zweites Testziel</a>' in content
     assert "Ampel: Liegen die Maßnahmen im Plan?" in content
-    assert "gefährdet</span></th><td class=\"num\">1</td>" in content.replace("\n", "")
+    assert 'gefährdet</span></th><td class="num">1</td>' in content.replace("\n", "")
 
 
 def test_dashboard_time_line_marks_today(client, world, monkeypatch):

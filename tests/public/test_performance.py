@@ -1,0 +1,106 @@
+"""Constant SQL queries per page, small pages, HTTP validators and cached summaries."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from measures.choices import Status
+from measures.demo import generate_demo
+from measures.models import Measure
+
+from .conftest import publish_update
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/demo/",
+    "/demo/massnahmen/",
+    "/demo/massnahmen/?q=Schulungen&sortierung=stand&seite=1",
+    "/demo/massnahmen/?sortierung=aktualisiert&seite=2",
+    "/demo/massnahmen/1.2/",
+    "/demo/handlungsfelder/1/",
+    "/demo/ziele/1/",
+    "/demo/aktuelles/",
+    "/demo/aktuelles/feed/",
+    "/stellen/",
+    "/stellen/beispiel-fb-personal/",
+    "/offene-daten/",
+    "/impressum/",
+]
+EXPORTS = ["/demo/massnahmen.csv", "/demo/massnahmen.json", "/demo/massnahmen.xlsx"]
+CSS = sum(len((Path(settings.BASE_DIR) / "static/css" / name).read_bytes()) for name in ("site.css", "print.css"))
+
+
+def _query_counts(client, urls):
+    counts = {}
+    for url in urls:
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            assert client.get(url).status_code == 200, url
+        with CaptureQueriesContext(connection) as warm:
+            client.get(url)
+        counts[url] = (len(cold), len(warm))
+    return counts
+
+
+@pytest.mark.parametrize("urls", [PAGES, EXPORTS], ids=["pages", "exports"])
+def test_query_count_is_the_same_at_50_and_1000_measures(client, urls):
+    generate_demo(measures=50)
+    small = _query_counts(client, urls)
+    generate_demo(measures=1000)
+    assert Measure.objects.published().filter(concept__slug="demo").count() == 1000
+    large = _query_counts(client, urls)
+    assert large == small
+    for url, (cold, warm) in small.items():
+        # Cold: the database cache's own reads and writes come on top.
+        assert cold <= 20, (url, cold)
+        assert warm <= 10, (url, warm)
+
+
+def test_html_and_css_of_every_public_page_stay_under_60_kb(client):
+    generate_demo(measures=1000)
+    for url in PAGES:
+        response = client.get(url)
+        if response["Content-Type"].startswith("text/html"):
+            assert len(response.content) + CSS < 60 * 1024, (url, len(response.content), CSS)
+
+
+def test_pages_need_no_javascript_and_set_no_cookies(client):
+    generate_demo(measures=50)
+    for url in PAGES:
+        response = client.get(url)
+        assert "<script" not in response.content.decode(), url
+        assert not response.cookies, url
+
+
+def test_etag_and_last_modified_give_304(client, world):
+    response = client.get("/testkonzept/")
+    etag = response["ETag"]
+    assert response["Last-Modified"]
+    assert client.get("/testkonzept/", headers={"If-None-Match": etag}).status_code == 304
+    assert client.get("/testkonzept/massnahmen/", headers={"If-None-Match": etag}).status_code == 200
+    assert client.get("/en/testkonzept/", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_data_change_invalidates_etag_and_cached_summary(client, world, django_capture_on_commit_callbacks):
+    first = client.get("/testkonzept/")
+    assert "zu <strong>1</strong> noch keine Meldung" in first.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_update(world["measures"][1], day=date(2025, 9, 30), status=Status.PREPARATION)
+    second = client.get("/testkonzept/", headers={"If-None-Match": first["ETag"]})
+    assert second.status_code == 200
+    assert second["ETag"] != first["ETag"]
+    assert "zu <strong>0</strong> noch keine Meldung" in second.content.decode()
+
+
+def test_unchanged_data_serves_the_cached_summary(client, world):
+    client.get("/testkonzept/")
+    # Written behind the ORM's back: no signal, so the cached summary stays (as it should).
+    Measure.objects.filter(code="1.10").update(status=Status.DONE)
+    assert "zu <strong>1</strong> noch keine Meldung" in client.get("/testkonzept/").content.decode()
