@@ -1,9 +1,9 @@
 """Content of each public page type."""
 
 from datetime import date
-from xml.etree import ElementTree
 
 import pytest
+from defusedxml import ElementTree
 from django.template import Context, engines
 from django.template.loader import get_template
 from django.urls import reverse
