@@ -6,10 +6,15 @@ Last-Modified derived from the last change of the public data.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
+from functools import wraps
 from datetime import date, datetime, time
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,7 +57,71 @@ def _last_modified(request, *args, **kwargs):
     return max(_version(request), start_of_today)
 
 
-public_page = condition(etag_func=_etag, last_modified_func=_last_modified)
+PAGE_TIMEOUT = 60 * 60 * 24
+CACHED_HEADERS = ("Content-Type", "Content-Disposition")
+# The most used pages are also kept in the process itself. Keys contain the data version,
+# so an entry is never stale; it merely stops being asked for.
+LOCAL_PAGES = 256
+_local_pages: OrderedDict = OrderedDict()
+
+
+_local_lock = threading.Lock()
+
+
+def _remember_locally(key, page):
+    with _local_lock:
+        _local_pages[key] = page
+        _local_pages.move_to_end(key)
+        while len(_local_pages) > LOCAL_PAGES:
+            _local_pages.popitem(last=False)
+
+
+def forget_local_pages():
+    with _local_lock:
+        _local_pages.clear()
+
+
+def _lookup_page(key):
+    page = _local_pages.get(key)
+    if page is None:
+        page = cache.get(key)
+        if page is not None:
+            _remember_locally(key, page)
+    return page
+
+
+def _cached_page(view):
+    """Serve a rendered page from Django's cache while the public data has not changed.
+
+    The key is the page's ETag, which already covers the data version, the day, the address
+    with its query string and the language; pages for signed-in staff are never cached.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = f"umsetzungsmonitor:page:{_etag(request)}"
+        cached = _lookup_page(key)
+        if cached is not None:
+            response = HttpResponse(cached["content"])
+            for header, value in cached["headers"].items():
+                response[header] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            headers = {header: response[header] for header in CACHED_HEADERS if response.has_header(header)}
+            page = {"content": response.content, "headers": headers}
+            cache.set(key, page, PAGE_TIMEOUT)
+            _remember_locally(key, page)
+        return response
+
+    return wrapper
+
+
+def public_page(view):
+    """ETag and Last-Modified (answering 304 when unchanged) around a page cache."""
+    return condition(etag_func=_etag, last_modified_func=_last_modified)(_cached_page(view))
 
 
 def _published_concept(slug) -> Concept:
