@@ -18,6 +18,7 @@ import re
 import secrets
 import shutil
 import signal
+import statistics
 import socket
 import subprocess
 import sys
@@ -111,6 +112,17 @@ def wrk(port: int, path: str, duration: int, connections: int) -> dict:
     return {"rate": rate, "median_ms": float(median.group(1)) * factor}
 
 
+def uncached_median_ms(port: int, path: str, requests: int = 40) -> float:
+    """Median time of a full render: a fresh query parameter per request misses every cache."""
+    times = []
+    for number in range(requests):
+        started = time.perf_counter()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}?messung={time.time_ns()}{number}") as response:
+            response.read()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="seconds per page (default 10)")
@@ -138,6 +150,7 @@ def main():
         for name, path in PAGES.items():
             wrk(port, path, 2, args.connections)  # warm-up: connections, caches
             results[name] = wrk(port, path, args.duration, args.connections)
+        uncached_small = uncached_median_ms(port, PAGES["list"])
         baseline = results["minimal view"]["rate"]
         print("\n50 Maßnahmen:")
         print(f"{'Seite':<14}{'Anfragen/s':>12}{'Verhältnis':>12}{'Median ms':>12}")
@@ -147,11 +160,16 @@ def main():
         generate(env, 5000)
         wrk(port, PAGES["list"], 2, args.connections)
         large = wrk(port, PAGES["list"], args.duration, args.connections)
+        uncached_large = uncached_median_ms(port, PAGES["list"])
         small = results["list"]
-        print("\nListe, Median der Antwortzeit:")
+        print("\nListe, Median der Antwortzeit unter Last (wrk):")
         print(f"  50 Maßnahmen:    {small['median_ms']:.2f} ms")
         print(f"  5.000 Maßnahmen: {large['median_ms']:.2f} ms  ({large['rate']:.1f} Anfragen/s)")
         print(f"  Faktor: {large['median_ms'] / small['median_ms']:.2f}")
+        print("Liste, Median einer vollständigen Berechnung ohne Cache (einzeln nacheinander):")
+        print(f"  50 Maßnahmen:    {uncached_small:.2f} ms")
+        print(f"  5.000 Maßnahmen: {uncached_large:.2f} ms")
+        print(f"  Faktor: {uncached_large / uncached_small:.2f}")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

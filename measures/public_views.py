@@ -8,8 +8,8 @@ Last-Modified derived from the last change of the public data.
 import hashlib
 import threading
 from collections import OrderedDict
-from functools import wraps
 from datetime import date, datetime, time
+from functools import wraps
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
