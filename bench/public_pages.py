@@ -18,8 +18,8 @@ import re
 import secrets
 import shutil
 import signal
-import statistics
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -53,8 +53,13 @@ def manage(env, *args):
     subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
+ANALYZE = "import django; django.setup(); from django.db import connection; connection.cursor().execute('ANALYZE')"
+
+
 def generate(env, measures: int):
     manage(env, "generate_demo", "--measures", str(measures))
+    # Fresh planner statistics, as autovacuum keeps them in production.
+    subprocess.run([PYTHON, "-c", ANALYZE], env=env, cwd=ROOT, check=True)
 
 
 def free_port() -> int:

@@ -306,6 +306,10 @@ class Measure(models.Model):
         verbose_name = _("Maßnahme")
         verbose_name_plural = _("Maßnahmen")
         ordering = ["concept", "sort_key"]
+        indexes = [
+            # The public list: one concept's measures in natural order, a page at a time.
+            models.Index(fields=["concept", "sort_key"], name="measures_measure_concept_sort"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["concept", "code"],

@@ -226,7 +226,10 @@ def dashboard(request, concept_slug):
 
 
 def _filtered(request, concept):
-    return PublicMeasureFilter(request.GET or None, queryset=public_measures(concept), concept=concept)
+    unit_ids = concept_summary(concept, _version(request))["units"]
+    return PublicMeasureFilter(
+        request.GET or None, queryset=public_measures(concept), concept=concept, unit_ids=unit_ids
+    )
 
 
 @public_page

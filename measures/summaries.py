@@ -155,7 +155,11 @@ def _compute_concept_summary(concept) -> dict:
     goal_rows = public.filter(goals__isnull=False).values("goals__number", "status").annotate(n=Count("pk"))
     for row in goal_rows:
         status_by_goal.setdefault(row["goals__number"], Counter())[row["status"]] += row["n"]
+    from .models import MeasureResponsibility
+
+    unit_ids = MeasureResponsibility.objects.filter(measure__in=public.values("pk")).values_list("unit_id", flat=True)
     return {
+        "units": sorted(set(unit_ids)),
         "total": sum(status_counts.values()),
         "status": dict(status_counts),
         "ampel": dict(ampel_counts),
@@ -171,7 +175,8 @@ def _compute_concept_summary(concept) -> dict:
 
 
 def concept_summary(concept, version: datetime | None = None) -> dict:
-    """Counts per status, Ampel, field of action and goal of the concept's public measures."""
+    """Counts per status, Ampel, field of action and goal of the concept's public measures,
+    and the units responsible for any of them."""
     key = f"umsetzungsmonitor:summary:{(version or data_version()).timestamp()}:{concept.pk}"
     summary = cache.get(key)
     if summary is None:

@@ -70,7 +70,7 @@ def test_query_count_is_the_same_at_50_and_1000_measures(client, memory_cache, u
     large = _query_counts(client, urls)
     assert large == small
     for url, (cold, warm) in small.items():
-        assert cold <= 10, (url, cold)
+        assert cold <= 12, (url, cold)
         assert warm == 0, (url, warm)  # served from the page cache
 
 
