@@ -63,7 +63,7 @@ COLUMNS = [
     Column("budget_eur", _("Budget in Euro; leer, wenn keines angegeben ist"), "number"),
     Column("finanzierung", _("Finanzierungsstand"), choices=FundingStatus),
     Column("umsetzungsstand", _("aktueller Umsetzungsstand"), choices=Status),
-    Column("ampel", _("Ampel: Liegt die Maßnahme im Plan?"), choices=Ampel),
+    Column("ampel", _("Ampel (Einschätzung zum Zeitplan)"), choices=Ampel),
     Column("fortschritt_prozent", _("gemeldeter Fortschritt in Prozent; leer, wenn keiner gemeldet ist"), "number"),
     Column("begruendung", _("öffentlicher Text der neuesten veröffentlichten Meldung")),
     Column("stand_vom", _("Datum der neuesten veröffentlichten Meldung (JJJJ-MM-TT)"), "date"),

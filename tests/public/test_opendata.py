@@ -98,3 +98,13 @@ def test_exports_are_safe_against_formula_injection(client, world):
 
 def test_unknown_format_is_404(client, world):
     assert client.get("/testkonzept/massnahmen.exe").status_code == 404
+
+
+def test_readme_documents_every_column():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    for key in KEYS:
+        assert f"| `{key}` |" in readme, key
