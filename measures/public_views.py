@@ -13,7 +13,7 @@ from functools import wraps
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -126,6 +126,11 @@ def public_page(view):
 
 def _published_concept(slug) -> Concept:
     return get_object_or_404(Concept.objects.published(), slug=slug)
+
+
+def lead_first():
+    """Order responsibilities with the lead units before the partners."""
+    return Case(When(role=Role.LEAD, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
 def public_measures(concept):
@@ -267,7 +272,7 @@ def measure_detail(request, concept_slug, code):
             "goals",
             Prefetch(
                 "responsibilities",
-                queryset=MeasureResponsibility.objects.select_related("unit").order_by("role", "unit__name"),
+                queryset=MeasureResponsibility.objects.select_related("unit").order_by(lead_first(), "unit__name"),
             ),
         ),
         code=code,

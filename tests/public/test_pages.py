@@ -98,6 +98,7 @@ def test_detail_shows_every_public_field(client, world):
         "Erste Meldung.",
     ]:
         assert text in content, text
+    assert content.index("(Federführung)") < content.index("(beteiligt)")
     # The time line of updates, newest first.
     assert content.index("Die Schulungen laufen.") < content.index("Erste Meldung.")
 
