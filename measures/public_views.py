@@ -94,12 +94,13 @@ def _cached_page(view):
     """Serve a rendered page from Django's cache while the public data has not changed.
 
     The key is the page's ETag, which already covers the data version, the day, the address
-    with its query string and the language; pages for signed-in staff are never cached.
+    with its query string and the language. Only requests without any cookie share pages:
+    a session (staff) or a pending message may change what a page shows.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        if request.method not in ("GET", "HEAD") or request.COOKIES:
             return view(request, *args, **kwargs)
         key = f"umsetzungsmonitor:page:{_etag(request)}"
         cached = _lookup_page(key)

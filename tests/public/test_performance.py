@@ -157,3 +157,26 @@ def test_other_processes_see_the_change_after_commit(client, world):
     assert cache.get(summaries.VERSION_KEY) > before
     summaries.forget_local_version()  # as in another process
     assert "zu <strong>0</strong> noch keine Meldung" in client.get("/testkonzept/").content.decode()
+
+
+def test_pages_are_shared_only_between_visitors_without_cookies(client, buero_client, world):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import RequestFactory
+
+    client.get("/testkonzept/")
+    with CaptureQueriesContext(connection) as anonymous:
+        client.get("/testkonzept/")
+    assert len(anonymous) == 0  # shared page from the cache
+    with CaptureQueriesContext(connection) as staff:
+        assert buero_client.get("/testkonzept/").status_code == 200
+    assert any("measures_statusupdate" in query["sql"] for query in staff)  # rendered for this person
+    # A visitor with a pending message sees it, and nobody else does afterwards.
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(constants.INFO, "Nachricht nur für diese Person")
+    response = client.get("/")
+    storage.update(response)
+    visitor = type(client)()
+    visitor.cookies = response.cookies
+    assert "Nachricht nur für diese Person" in visitor.get("/testkonzept/").content.decode()
+    assert "Nachricht nur für diese Person" not in type(client)().get("/testkonzept/").content.decode()
