@@ -159,11 +159,12 @@ def test_other_processes_see_the_change_after_commit(client, world):
     assert "zu <strong>0</strong> noch keine Meldung" in client.get("/testkonzept/").content.decode()
 
 
-def test_pages_are_shared_only_between_visitors_without_cookies(client, buero_client, world):
+def test_pages_are_shared_only_between_visitors_without_cookies(buero_client, world):
     from django.contrib.messages import constants
     from django.contrib.messages.storage.cookie import CookieStorage
-    from django.test import RequestFactory
+    from django.test import Client, RequestFactory
 
+    client = Client()  # buero_client is the ``client`` fixture, signed in
     client.get("/testkonzept/")
     with CaptureQueriesContext(connection) as anonymous:
         client.get("/testkonzept/")
