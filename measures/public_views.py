@@ -2,7 +2,8 @@
 
 Everything here reads through the ``published()`` QuerySet methods, so nothing unpublished
 can reach a page, an export or the feed. Every view is wrapped in ``public_page``: ETag and
-Last-Modified derived from the last change of the public data.
+Last-Modified derived from the last change of the public data, and a page cache keyed by
+that ETag (see README, "Zwischenspeicher").
 """
 
 import hashlib
@@ -63,8 +64,6 @@ CACHED_HEADERS = ("Content-Type", "Content-Disposition")
 # so an entry is never stale; it merely stops being asked for.
 LOCAL_PAGES = 256
 _local_pages: OrderedDict = OrderedDict()
-
-
 _local_lock = threading.Lock()
 
 
