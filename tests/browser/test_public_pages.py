@@ -113,3 +113,15 @@ def test_public_pages_set_no_cookies_and_load_nothing_from_third_parties(page, d
     assert {urlsplit(url).netloc for url in requested} == {own_host}
     # The stylesheet was among them: the check covers more than the HTML.
     assert any(url.endswith("site.css") for url in requested)
+
+
+def test_print_stylesheet_keeps_content_and_drops_navigation(page, demo):
+    page.goto("/demo/massnahmen/")
+    page.emulate_media(media="print")
+    assert not page.locator("form.filter-form").is_visible()
+    assert not page.locator("nav.site-nav").is_visible()
+    assert page.locator("table.measure-table").is_visible()
+    assert page.locator(".banner--demo").is_visible()
+    page.goto("/demo/")
+    page.emulate_media(media="print")
+    assert page.locator("table.chart-table").is_visible()
