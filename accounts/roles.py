@@ -19,3 +19,20 @@ REPORTING_PERMISSIONS = [
     ("measures", "add_statusupdate"),
     ("measures", "change_statusupdate"),
 ]
+
+
+def sync_role_groups(group_model, permission_model, using="default"):
+    """Create both role groups if missing and give them all their permissions.
+
+    Takes the model classes so that the data migration can pass its historical models.
+    """
+    permissions = permission_model.objects.using(using)
+    buero, _created = group_model.objects.using(using).get_or_create(name=BUERO)
+    buero_permissions = permissions.filter(content_type__app_label__in=BUERO_APPS)
+    for app_label, codename in BUERO_EXTRA:
+        buero_permissions |= permissions.filter(content_type__app_label=app_label, codename=codename)
+    buero.permissions.add(*buero_permissions)
+
+    reporting, _created = group_model.objects.using(using).get_or_create(name=REPORTING)
+    for app_label, codename in REPORTING_PERMISSIONS:
+        reporting.permissions.add(*permissions.filter(content_type__app_label=app_label, codename=codename))

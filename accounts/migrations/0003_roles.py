@@ -11,21 +11,12 @@ def create_roles(apps, schema_editor):
     # the groups can hold them on a fresh database.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
         app_config.models_module = None
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-
-    buero, _ = Group.objects.get_or_create(name=roles.BUERO)
-    buero_permissions = Permission.objects.filter(content_type__app_label__in=roles.BUERO_APPS)
-    for app_label, codename in roles.BUERO_EXTRA:
-        buero_permissions |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    buero.permissions.add(*buero_permissions)
-
-    reporting, _ = Group.objects.get_or_create(name=roles.REPORTING)
-    for app_label, codename in roles.REPORTING_PERMISSIONS:
-        reporting.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    roles.sync_role_groups(
+        apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), using=schema_editor.connection.alias
+    )
 
 
 def remove_roles(apps, schema_editor):

@@ -47,3 +47,15 @@ def test_english_version_lives_under_en(client):
 @pytest.mark.django_db
 def test_unknown_page_is_404(client):
     assert client.get("/gibt-es-nicht/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_english_translation_is_compiled_and_used(client, concept):
+    from django.utils import translation
+
+    from measures.choices import Status
+
+    with translation.override("en"):
+        assert str(Status.NO_REPORT.label) == "no report yet"
+    content = client.get("/en/").content.decode()
+    assert "Skip to content" in content and "Implementation of the integration concepts" in content
