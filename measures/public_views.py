@@ -27,7 +27,7 @@ from . import opendata
 from .choices import Ampel, Role, Status
 from .filters import PublicMeasureFilter
 from .models import Concept, FieldOfAction, Goal, Measure, MeasureResponsibility, ResponsibleUnit, StatusUpdate
-from .summaries import ampel_shares, concept_summary, data_version, headline, status_shares
+from .summaries import RELEASE, ampel_shares, concept_summary, data_version, headline, status_shares
 
 PAGE_SIZE = 25
 LATEST_UPDATES = 5
@@ -43,6 +43,7 @@ def _version(request):
 def _etag(request, *args, **kwargs):
     raw = "|".join(
         [
+            RELEASE,
             str(_version(request).timestamp()),
             timezone.localdate().isoformat(),  # the dashboard marks today on its time line
             request.get_full_path(),

@@ -6,11 +6,14 @@ validators (ETag, Last-Modified) of the public pages, so nothing stale is ever s
 nothing needs to be deleted explicitly.
 """
 
+import hashlib
 import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
@@ -19,6 +22,24 @@ from django.utils import timezone
 from .choices import Ampel, Status
 
 VERSION_KEY = "umsetzungsmonitor:public-data-version"
+
+
+def _release_fingerprint() -> str:
+    """A hash of the code, templates, styles and translations this process runs with.
+
+    Part of every cache key and ETag: after a deployment nothing rendered or computed by
+    the previous release is served, even though the data did not change.
+    """
+    base = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    patterns = ["measures/**/*.py", "integration/*.py", "templates/**/*.html", "static/css/*.css", "locale/**/*.mo"]
+    for path in sorted(p for pattern in patterns for p in base.glob(pattern)):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+RELEASE = _release_fingerprint()
 SUMMARY_TIMEOUT = 60 * 60 * 24
 
 # Symbols that accompany every status and Ampel label, so that no meaning hangs on colour.
@@ -177,7 +198,7 @@ def _compute_concept_summary(concept) -> dict:
 def concept_summary(concept, version: datetime | None = None) -> dict:
     """Counts per status, Ampel, field of action and goal of the concept's public measures,
     and the units responsible for any of them."""
-    key = f"umsetzungsmonitor:summary:{(version or data_version()).timestamp()}:{concept.pk}"
+    key = f"umsetzungsmonitor:summary:{RELEASE}:{(version or data_version()).timestamp()}:{concept.pk}"
     summary = cache.get(key)
     if summary is None:
         summary = _compute_concept_summary(concept)

@@ -181,3 +181,13 @@ def test_pages_are_shared_only_between_visitors_without_cookies(buero_client, wo
     visitor.cookies = response.cookies
     assert "Nachricht nur für diese Person" in visitor.get("/testkonzept/").content.decode()
     assert "Nachricht nur für diese Person" not in type(client)().get("/testkonzept/").content.decode()
+
+
+def test_new_release_does_not_serve_pages_of_the_previous_one(client, world, monkeypatch):
+    first = client.get("/testkonzept/")
+    monkeypatch.setattr("measures.public_views.RELEASE", "naechste-version")
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/testkonzept/", headers={"If-None-Match": first["ETag"]})
+    assert second.status_code == 200
+    assert second["ETag"] != first["ETag"]
+    assert any("measures_statusupdate" in query["sql"] for query in queries)  # rendered anew
