@@ -5,3 +5,24 @@ from django.utils.translation import gettext_lazy as _
 class MeasuresConfig(AppConfig):
     name = "measures"
     verbose_name = _("Integrationskonzept")
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import models
+        from .summaries import bump_data_version
+
+        public_models = [
+            models.Concept,
+            models.FieldOfAction,
+            models.Goal,
+            models.ResponsibleUnit,
+            models.Measure,
+            models.MeasureResponsibility,
+            models.StatusUpdate,
+            models.SitePage,
+        ]
+        for model in public_models:
+            post_save.connect(bump_data_version, sender=model, dispatch_uid=f"public-version-save-{model.__name__}")
+            post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"public-version-del-{model.__name__}")
+        m2m_changed.connect(bump_data_version, sender=models.Measure.goals.through, dispatch_uid="public-version-goals")

@@ -321,6 +321,10 @@ class Measure(models.Model):
         verbose_name = _("Maßnahme")
         verbose_name_plural = _("Maßnahmen")
         ordering = ["concept", "sort_key"]
+        indexes = [
+            # The public list: one concept's measures in natural order, a page at a time.
+            models.Index(fields=["concept", "sort_key"], name="measures_measure_concept_sort"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["concept", "code"],
@@ -363,7 +367,8 @@ class Measure(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("admin:measures_measure_change", args=[self.pk])
+        """The public detail page (shows only once the measure and its concept are published)."""
+        return reverse("measure_detail", args=[self.concept.slug, self.code])
 
     def clean(self):
         errors = {}

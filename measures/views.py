@@ -1,16 +1,12 @@
-from django.db.models import Count, Q
 from django.shortcuts import render
 
-from .models import Concept, SitePage
+from .models import SitePage
+from .public_views import home, public_page
+
+__all__ = ["home", "site_page"]
 
 
-def home(request):
-    concepts = Concept.objects.published().annotate(
-        public_measures=Count("measures", filter=Q(measures__published=True))
-    )
-    return render(request, "measures/home.html", {"concepts": concepts})
-
-
+@public_page
 def site_page(request, kind):
     page = SitePage.objects.filter(kind=kind).first()
     if page is None:

@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def concept_with_page(concept):
-    SitePage.objects.create(kind="impressum", title="Impressum", body="## Herausgeberin\nLandeshauptstadt Potsdam")
+    SitePage.objects.update_or_create(
+        kind="impressum", defaults={"title": "Impressum", "body": "## Herausgeberin\nLandeshauptstadt Potsdam"}
+    )
     return concept
 
 

@@ -1,0 +1,214 @@
+"""Computed figures of the public site, cached until the data changes.
+
+Every write to the public data bumps one "last change" value in Django's cache (signals,
+connected in ``MeasuresConfig.ready``). That value keys the cached summaries and the HTTP
+validators (ETag, Last-Modified) of the public pages, so nothing stale is ever served and
+nothing needs to be deleted explicitly.
+"""
+
+import hashlib
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from .choices import Ampel, Status
+
+VERSION_KEY = "umsetzungsmonitor:public-data-version"
+
+
+def _release_fingerprint() -> str:
+    """A hash of the code, templates, styles and translations this process runs with.
+
+    Part of every cache key and ETag: after a deployment nothing rendered or computed by
+    the previous release is served, even though the data did not change.
+    """
+    base = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    patterns = ["measures/**/*.py", "integration/*.py", "templates/**/*.html", "static/css/*.css", "locale/**/*.mo"]
+    for path in sorted(p for pattern in patterns for p in base.glob(pattern)):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+RELEASE = _release_fingerprint()
+SUMMARY_TIMEOUT = 60 * 60 * 24
+
+# Symbols that accompany every status and Ampel label, so that no meaning hangs on colour.
+STATUS_ICONS = {
+    Status.NO_REPORT: "?",
+    Status.NOT_STARTED: "○",
+    Status.PREPARATION: "◔",
+    Status.IN_PROGRESS: "◑",
+    Status.DONE: "●",
+    Status.PERMANENT: "◉",
+    Status.POSTPONED: "‖",
+    Status.DROPPED: "✕",
+}
+AMPEL_ICONS = {
+    Ampel.UNSPECIFIED: "–",
+    Ampel.ON_TRACK: "✓",
+    Ampel.AT_RISK: "!",
+    Ampel.DELAYED: "✕",
+}
+
+
+# Each process remembers the version it last read for a moment, so that a cached page costs
+# no database query at all. A change made in this process is seen at once (the receiver
+# below moves the remembered value on); one made in another process within LOCAL_SECONDS.
+LOCAL_SECONDS = 2.0
+_local = {"version": None, "read_at": 0.0}
+
+
+def forget_local_version():
+    _local["version"] = None
+
+
+def data_version() -> datetime:
+    """When public data last changed; usually without any query (see LOCAL_SECONDS)."""
+    now = time.monotonic()
+    if _local["version"] is not None and now - _local["read_at"] < LOCAL_SECONDS:
+        return _local["version"]
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = timezone.now()
+        # add(): of several processes starting at once, the first one's value wins.
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY) or version
+    _local.update(version=version, read_at=now)
+    return version
+
+
+def _store_new_version():
+    cache.set(VERSION_KEY, timezone.now(), None)
+    forget_local_version()
+
+
+def bump_data_version(using=None, **kwargs):
+    """Signal receiver: the public data changed.
+
+    This process sees a new version at once (also inside the writing transaction, as tests
+    do); all processes see it when the transaction commits. One shared write per transaction,
+    however many rows it touches.
+    """
+    previous = _local["version"]
+    now = timezone.now()
+    if previous is not None and now <= previous:
+        now = previous + timedelta(microseconds=1)
+    _local.update(version=now, read_at=time.monotonic())
+    connection = transaction.get_connection(using)
+    if not any(callback is _store_new_version for _sids, callback, _robust in connection.run_on_commit):
+        transaction.on_commit(_store_new_version, using=using)
+
+
+@dataclass(frozen=True)
+class Share:
+    """One category of a chart: its value, label, symbol, count and share of the total."""
+
+    value: str
+    label: str
+    icon: str
+    count: int
+    percent: float
+    offset: float
+
+    @property
+    def percent_text(self) -> str:
+        # For SVG attributes: always a dot as decimal separator, whatever the locale.
+        return f"{self.percent:.2f}"
+
+    @property
+    def offset_text(self) -> str:
+        return f"{self.offset:.2f}"
+
+    @property
+    def rounded_percent(self) -> int:
+        return round(self.percent)
+
+
+def shares(counts: dict, choices, icons) -> list[Share]:
+    """Every category of ``choices`` in its defined order, also those with no measure."""
+    total = sum(counts.values())
+    result, offset = [], 0.0
+    for choice in choices:
+        count = counts.get(choice.value, 0)
+        percent = 100 * count / total if total else 0.0
+        result.append(Share(choice.value, choice.label, icons[choice], count, percent, offset))
+        offset += percent
+    return result
+
+
+def status_shares(counts: dict) -> list[Share]:
+    return shares(counts, Status, STATUS_ICONS)
+
+
+def ampel_shares(counts: dict) -> list[Share]:
+    return shares(counts, Ampel, AMPEL_ICONS)
+
+
+def _compute_concept_summary(concept) -> dict:
+    from .models import Measure
+
+    public = Measure.objects.published().filter(concept=concept)
+    status_by_field, status_counts, ampel_counts = {}, Counter(), Counter()
+    rows = public.values("field_of_action__number", "field_of_action__title", "status", "ampel").annotate(n=Count("pk"))
+    fields = {}
+    for row in rows:
+        number = row["field_of_action__number"]
+        fields[number] = row["field_of_action__title"]
+        status_by_field.setdefault(number, Counter())[row["status"]] += row["n"]
+        status_counts[row["status"]] += row["n"]
+        ampel_counts[row["ampel"]] += row["n"]
+    # Fields and goals without any public measure still belong on the dashboard.
+    for number, title in concept.fields_of_action.values_list("number", "title"):
+        fields.setdefault(number, title)
+    goals, status_by_goal = {}, {}
+    for number, title in concept.goals.values_list("number", "title"):
+        goals[number] = title
+    goal_rows = public.filter(goals__isnull=False).values("goals__number", "status").annotate(n=Count("pk"))
+    for row in goal_rows:
+        status_by_goal.setdefault(row["goals__number"], Counter())[row["status"]] += row["n"]
+    from .models import MeasureResponsibility
+
+    unit_ids = MeasureResponsibility.objects.filter(measure__in=public.values("pk")).values_list("unit_id", flat=True)
+    return {
+        "units": sorted(set(unit_ids)),
+        "total": sum(status_counts.values()),
+        "status": dict(status_counts),
+        "ampel": dict(ampel_counts),
+        "fields": [
+            {"number": number, "title": fields[number], "status": dict(status_by_field.get(number, {}))}
+            for number in sorted(fields)
+        ],
+        "goals": [
+            {"number": number, "title": goals[number], "status": dict(status_by_goal.get(number, {}))}
+            for number in sorted(goals)
+        ],
+    }
+
+
+def concept_summary(concept, version: datetime | None = None) -> dict:
+    """Counts per status, Ampel, field of action and goal of the concept's public measures,
+    and the units responsible for any of them."""
+    key = f"umsetzungsmonitor:summary:{RELEASE}:{(version or data_version()).timestamp()}:{concept.pk}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = _compute_concept_summary(concept)
+        cache.set(key, summary, SUMMARY_TIMEOUT)
+    return summary
+
+
+def headline(counts: dict) -> dict:
+    """The few figures shown for a concept on the start page and at the top of its dashboard."""
+    total = sum(counts.values())
+    done = counts.get(Status.DONE, 0) + counts.get(Status.PERMANENT, 0)
+    no_report = counts.get(Status.NO_REPORT, 0)
+    return {"total": total, "done": done, "no_report": no_report, "reported": total - no_report}

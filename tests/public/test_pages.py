@@ -1,0 +1,202 @@
+"""Content of each public page type."""
+
+from datetime import date
+
+import pytest
+from defusedxml import ElementTree
+from django.template import Context, engines
+from django.template.loader import get_template
+from django.urls import reverse
+
+from measures.choices import Status
+from measures.demo import generate_demo
+from measures.models import Measure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_each_concepts_headline_progress(client, world):
+    content = client.get("/").content.decode()
+    assert 'href="/testkonzept/"' in content
+    # 3 public measures: 1 done, 1 in progress, 1 without any report.
+    assert "3 veröffentlichte Maßnahmen" in content
+    assert "<strong>1</strong> umgesetzt oder verstetigt" in content
+    assert "zu <strong>1</strong> noch keine Meldung" in content
+
+
+def test_dashboard_shows_facts_and_counts_per_status(client, world):
+    content = client.get("/testkonzept/").content.decode()
+    assert "<h1>Testkonzept" in content
+    assert "24/SVV/0093" in content
+    assert "15. Mai 2024" in content
+    assert 'href="https://www.potsdam.de/integrationskonzept"' in content
+    # "noch keine Meldung" is its own row with its own count, never folded into 0 % or "nicht begonnen".
+    for label, count in [("noch keine Meldung", 1), ("in Umsetzung", 1), ("umgesetzt", 1), ("nicht begonnen", 0)]:
+        assert f'</span> {label}</th>\n        <td class="num">{count}</td>' in content, label
+
+
+def test_dashboard_counts_per_field_goal_and_ampel(client, world):
+    content = client.get("/testkonzept/").content.decode()
+    assert 'href="/testkonzept/handlungsfelder/1/">1. Arbeit</a>' in content
+    assert 'href="/testkonzept/handlungsfelder/2/">2. Wohnen</a>' in content
+    assert 'href="/testkonzept/ziele/2/">2. Zweites Testziel</a>' in content
+    assert "Ampel: Liegen die Maßnahmen im Plan?" in content
+    assert 'gefährdet</span></th><td class="num">1</td>' in content.replace("\n", "")
+
+
+def test_dashboard_time_line_marks_today(client, world, monkeypatch):
+    monkeypatch.setattr("measures.public_views.timezone.localdate", lambda: date(2026, 7, 2))
+    content = client.get("/testkonzept/").content.decode()
+    assert "Laufzeit vom 1. Januar 2024 bis 31. Dezember 2028." in content
+    assert "Heute (2. Juli 2026) sind 50 % der Laufzeit vergangen." in content
+    assert 'class="timeline__today" x1="50.0' in content
+
+
+def test_dashboard_lists_latest_published_updates(client, world):
+    content = client.get("/testkonzept/").content.decode()
+    assert "Die Schulungen laufen." in content
+    assert content.index("Wohnungsvermittlung") < content.index("Die Schulungen laufen.")  # newest first
+
+
+def test_demo_concept_pages_carry_the_demonstration_banner(client):
+    generate_demo(measures=10)
+    measure = Measure.objects.filter(concept__slug="demo").first()
+    for url in ["/demo/", "/demo/massnahmen/", measure.get_absolute_url(), "/demo/aktuelles/", "/demo/ziele/1/"]:
+        content = client.get(url).content.decode()
+        assert 'class="banner banner--demo"' in content, url
+        assert "erfundene Beispieldaten" in content
+
+
+def test_real_concept_has_no_demonstration_banner(client, world):
+    assert "banner--demo" not in client.get("/testkonzept/").content.decode()
+
+
+def test_detail_shows_every_public_field(client, world):
+    measure = world["measures"][0]
+    response = client.get("/testkonzept/massnahmen/1.1/")
+    content = response.content.decode()
+    assert measure.get_absolute_url() == "/testkonzept/massnahmen/1.1/"
+    for text in [
+        "Testmaßnahme",
+        "Kurz gesagt: Schulungen für alle.",
+        "Ausführliche Beschreibung der Schulungen.",
+        "100 Teilnehmende bis 2026",
+        "Beschäftigte",
+        "Stelle A</a> (Federführung)",
+        "Stelle B</a> (beteiligt)",
+        "Ziel 1: Testziel",
+        "Ziel 2: Zweites Testziel",
+        "1. Arbeit",
+        "ab 1. März 2024 bis 31. Dezember 2026",
+        "12.500,00 €",
+        "gesichert",
+        "in Umsetzung",
+        str(Status.IN_PROGRESS.definition),
+        "im Plan",
+        "40 %",
+        "Die Schulungen laufen.",
+        "Erste Meldung.",
+    ]:
+        assert text in content, text
+    assert content.index("(Federführung)") < content.index("(beteiligt)")
+    # The time line of updates, newest first.
+    assert content.index("Die Schulungen laufen.") < content.index("Erste Meldung.")
+
+
+def test_detail_without_report_says_so(client, world):
+    content = client.get("/testkonzept/massnahmen/1.10/").content.decode()
+    assert "noch keine Meldung" in content
+    assert "Zu dieser Maßnahme wurde noch keine Meldung veröffentlicht." in content
+    assert "nicht gemeldet" in content  # progress: never 0 %
+    assert "0 %" not in content
+
+
+def test_detail_links_previous_and_next_in_natural_order(client, world):
+    content = client.get("/testkonzept/massnahmen/1.10/").content.decode()
+    assert 'href="/testkonzept/massnahmen/1.1/" rel="prev"' in content
+    assert 'href="/testkonzept/massnahmen/2.1/" rel="next"' in content
+
+
+def test_ongoing_measure_says_so(client, world):
+    assert "fortlaufend (Daueraufgabe)" in client.get("/testkonzept/massnahmen/2.1/").content.decode()
+
+
+def test_field_page_shows_progress_and_its_measures(client, world):
+    content = client.get("/testkonzept/handlungsfelder/1/").content.decode()
+    assert "<h1>Handlungsfeld 1. Arbeit</h1>" in content
+    assert "Testmaßnahme" in content
+    assert "Mentoring aufbauen" in content
+    assert "Wohnungsvermittlung" not in content
+    assert "2 veröffentlichte Maßnahmen" in content
+    assert 'href="/testkonzept/massnahmen/?handlungsfeld=1"' in content
+
+
+def test_goal_page_shows_its_measures(client, world):
+    content = client.get("/testkonzept/ziele/2/").content.decode()
+    assert "Ziel 2: Zweites Testziel" in content
+    assert "Testmaßnahme" in content
+    assert "Mentoring aufbauen" not in content
+
+
+def test_unit_pages(client, world):
+    content = client.get("/stellen/").content.decode()
+    assert 'href="/stellen/stelle-a/">Stelle A</a>' in content
+    content = client.get("/stellen/stelle-b/").content.decode()
+    assert "<h1>Stelle B</h1>" in content
+    assert "Mentoring aufbauen" in content
+    assert "Federführung" in content
+    assert "beteiligt" in content
+    assert "Wohnungsvermittlung" not in content
+
+
+def test_news_page_and_atom_feed(client, world):
+    content = client.get("/testkonzept/aktuelles/").content.decode()
+    assert content.index("Wohnungsvermittlung") < content.index("Die Schulungen laufen.")
+    assert 'type="application/atom+xml"' in content
+    response = client.get("/testkonzept/aktuelles/feed/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ElementTree.fromstring(response.content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == 3
+    assert entries[0].find(f"{atom}title").text == "2.1 Wohnungsvermittlung: umgesetzt"
+    assert entries[0].find(f"{atom}link").get("href").startswith("http://testserver/testkonzept/massnahmen/2.1/")
+    assert "Die Schulungen laufen." in entries[1].find(f"{atom}summary").text
+
+
+def test_open_data_page_documents_every_column(client, world):
+    from measures.opendata import COLUMNS
+
+    content = client.get(reverse("open_data")).content.decode()
+    for column in COLUMNS:
+        assert f"<code>{column.key}</code>" in content
+    assert "„noch keine Meldung“" in content
+
+
+def test_friendly_404_page(client, world):
+    response = client.get("/testkonzept/massnahmen/9.99/")
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert "Diese Seite gibt es nicht" in content
+    assert 'href="/impressum/"' in content
+
+
+def test_500_page_needs_no_context_and_no_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        html = get_template("500.html").render({})
+    assert "Ein technischer Fehler ist aufgetreten" in html
+    assert 'href="/barrierefreiheit/"' in html
+    # The 500 handler renders with an empty Context, without a request.
+    assert "technischer Fehler" in engines["django"].from_string(
+        get_template("500.html").template.source
+    ).template.render(Context())
+
+
+def test_legal_pages_come_with_initial_texts(client):
+    content = client.get("/barrierefreiheit/").content.decode()
+    assert "chancengleichheit@rathaus.potsdam.de" in content
+    assert "Durchsetzungsstelle für digitale Barrierefreiheit des Landes Brandenburg" in content
+    content = client.get("/datenschutz/").content.decode()
+    for text in ["Verantwortliche Stelle", "Artikel 6 Absatz 1", "Ihre Rechte", "LDA Brandenburg", "keine Cookies"]:
+        assert text in content
+    assert "Friedrich-Ebert-Straße 79/81" in client.get("/impressum/").content.decode()

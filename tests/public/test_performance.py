@@ -1,0 +1,193 @@
+"""Constant SQL queries per page, small pages, HTTP validators and cached summaries."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from measures.choices import Status
+from measures.demo import generate_demo
+from measures.models import Measure
+
+from .conftest import publish_update
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/demo/",
+    "/demo/massnahmen/",
+    "/demo/massnahmen/?q=Schulungen&sortierung=stand&seite=1",
+    "/demo/massnahmen/?sortierung=aktualisiert&seite=2",
+    "/demo/massnahmen/1.2/",
+    "/demo/handlungsfelder/1/",
+    "/demo/ziele/1/",
+    "/demo/aktuelles/",
+    "/demo/aktuelles/feed/",
+    "/stellen/",
+    "/stellen/beispiel-fb-personal/",
+    "/offene-daten/",
+    "/impressum/",
+]
+EXPORTS = ["/demo/massnahmen.csv", "/demo/massnahmen.json", "/demo/massnahmen.xlsx"]
+CSS = sum(len((Path(settings.BASE_DIR) / "static/css" / name).read_bytes()) for name in ("site.css", "print.css"))
+
+
+def _query_counts(client, urls):
+    """SQL queries per URL: rendered from scratch, then served again from the page cache."""
+    from measures.public_views import forget_local_pages
+    from measures.summaries import forget_local_version
+
+    counts = {}
+    for url in urls:
+        cache.clear()
+        forget_local_version()
+        forget_local_pages()
+        with CaptureQueriesContext(connection) as cold:
+            assert client.get(url).status_code == 200, url
+        with CaptureQueriesContext(connection) as warm:
+            client.get(url)
+        counts[url] = (len(cold), len(warm))
+    return counts
+
+
+@pytest.fixture
+def memory_cache(settings):
+    """A cache outside the database, so that only the page's own queries are counted."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.mark.parametrize("urls", [PAGES, EXPORTS], ids=["pages", "exports"])
+def test_query_count_is_the_same_at_50_and_1000_measures(client, memory_cache, urls):
+    generate_demo(measures=50)
+    small = _query_counts(client, urls)
+    generate_demo(measures=1000)
+    assert Measure.objects.published().filter(concept__slug="demo").count() == 1000
+    large = _query_counts(client, urls)
+    assert large == small
+    for url, (cold, warm) in small.items():
+        assert cold <= 12, (url, cold)
+        assert warm == 0, (url, warm)  # served from the page cache
+
+
+def test_cached_page_costs_no_query_in_process_and_two_cache_reads_elsewhere(client):
+    from measures.public_views import forget_local_pages
+    from measures.summaries import _store_new_version, forget_local_version
+
+    generate_demo(measures=50)
+    _store_new_version()  # what the commit of generate_demo does outside a test transaction
+    for url in PAGES:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        assert len(queries) == 0, url
+        # Another process: it reads the data version and the page from the shared (database) cache.
+        forget_local_version()
+        forget_local_pages()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        assert len(queries) == 2, (url, [query["sql"] for query in queries])
+
+
+def test_html_and_css_of_every_public_page_stay_under_60_kb(client):
+    generate_demo(measures=1000)
+    for url in PAGES:
+        response = client.get(url)
+        if response["Content-Type"].startswith("text/html"):
+            assert len(response.content) + CSS < 60 * 1024, (url, len(response.content), CSS)
+
+
+def test_pages_need_no_javascript_and_set_no_cookies(client):
+    generate_demo(measures=50)
+    for url in PAGES:
+        response = client.get(url)
+        assert "<script" not in response.content.decode(), url
+        assert not response.cookies, url
+
+
+def test_etag_and_last_modified_give_304(client, world):
+    response = client.get("/testkonzept/")
+    etag = response["ETag"]
+    assert response["Last-Modified"]
+    assert client.get("/testkonzept/", headers={"If-None-Match": etag}).status_code == 304
+    assert client.get("/testkonzept/massnahmen/", headers={"If-None-Match": etag}).status_code == 200
+    assert client.get("/en/testkonzept/", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_data_change_invalidates_etag_and_cached_summary(client, world, django_capture_on_commit_callbacks):
+    first = client.get("/testkonzept/")
+    assert "zu <strong>1</strong> noch keine Meldung" in first.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_update(world["measures"][1], day=date(2025, 9, 30), status=Status.PREPARATION)
+    second = client.get("/testkonzept/", headers={"If-None-Match": first["ETag"]})
+    assert second.status_code == 200
+    assert second["ETag"] != first["ETag"]
+    assert "zu <strong>0</strong> noch keine Meldung" in second.content.decode()
+
+
+def test_unchanged_data_serves_the_cached_summary(client, world):
+    client.get("/testkonzept/")
+    # Written behind the ORM's back: no signal, so the cached summary stays (as it should).
+    Measure.objects.filter(code="1.10").update(status=Status.DONE)
+    assert "zu <strong>1</strong> noch keine Meldung" in client.get("/testkonzept/?x=1").content.decode()
+
+
+def test_change_is_visible_at_once_in_the_writing_process(client, world):
+    assert "zu <strong>1</strong> noch keine Meldung" in client.get("/testkonzept/").content.decode()
+    publish_update(world["measures"][1], day=date(2025, 9, 30), status=Status.PREPARATION)  # not yet committed
+    assert "zu <strong>0</strong> noch keine Meldung" in client.get("/testkonzept/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_other_processes_see_the_change_after_commit(client, world):
+    from measures import summaries
+
+    client.get("/testkonzept/")
+    before = cache.get(summaries.VERSION_KEY)
+    with transaction.atomic():
+        publish_update(world["measures"][1], day=date(2025, 9, 30), status=Status.PREPARATION)
+        # Several rows written, one shared write waiting for the commit.
+        pending = [entry for entry in connection.run_on_commit if entry[1] is summaries._store_new_version]
+        assert len(pending) == 1
+        assert cache.get(summaries.VERSION_KEY) == before
+    assert cache.get(summaries.VERSION_KEY) > before
+    summaries.forget_local_version()  # as in another process
+    assert "zu <strong>0</strong> noch keine Meldung" in client.get("/testkonzept/").content.decode()
+
+
+def test_pages_are_shared_only_between_visitors_without_cookies(buero_client, world):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import Client, RequestFactory
+
+    client = Client()  # buero_client is the ``client`` fixture, signed in
+    client.get("/testkonzept/")
+    with CaptureQueriesContext(connection) as anonymous:
+        client.get("/testkonzept/")
+    assert len(anonymous) == 0  # shared page from the cache
+    with CaptureQueriesContext(connection) as staff:
+        assert buero_client.get("/testkonzept/").status_code == 200
+    assert any("measures_statusupdate" in query["sql"] for query in staff)  # rendered for this person
+    # A visitor with a pending message sees it, and nobody else does afterwards.
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(constants.INFO, "Nachricht nur für diese Person")
+    response = client.get("/")
+    storage.update(response)
+    visitor = type(client)()
+    visitor.cookies = response.cookies
+    assert "Nachricht nur für diese Person" in visitor.get("/testkonzept/").content.decode()
+    assert "Nachricht nur für diese Person" not in type(client)().get("/testkonzept/").content.decode()
+
+
+def test_new_release_does_not_serve_pages_of_the_previous_one(client, world, monkeypatch):
+    first = client.get("/testkonzept/")
+    monkeypatch.setattr("measures.public_views.RELEASE", "naechste-version")
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/testkonzept/", headers={"If-None-Match": first["ETag"]})
+    assert second.status_code == 200
+    assert second["ETag"] != first["ETag"]
+    assert any("measures_statusupdate" in query["sql"] for query in queries)  # rendered anew
