@@ -23,6 +23,7 @@ from .models import (
     StatusUpdate,
     natural_sort_key,
 )
+from .summaries import bump_data_version
 
 DEMO_TITLE = "Demo-Konzept"
 DEMO_UNIT_PREFIX = "Beispiel: "
@@ -224,6 +225,8 @@ def generate_demo(*, measures: int = 50, slug: str = "demo") -> Concept:
         ),
         batch_size=1000,
     )
+    # Bulk writes send no model signals: tell the public pages' caches directly.
+    bump_data_version()
     return concept
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from .choices import Role, UpdateState
 from .models import Measure, MeasureResponsibility, StatusUpdate, natural_sort_key
 from .services import measure_sync_current_status
+from .summaries import bump_data_version
 
 BATCH = 500
 GoalLink = Measure.goals.through
@@ -71,6 +72,8 @@ def write_pending(rows: list[PendingRow], *, user, change_reason: str, today, up
     StatusUpdate.history.bulk_history_create(status_updates, batch_size=BATCH, **tags)
     _write_measure_history(rows, tags)
     _keep_status_rule([row.measure.pk for row in updates])
+    # Bulk writes send no model signals: tell the public pages' caches directly.
+    bump_data_version()
     return len(status_updates)
 
 
