@@ -220,6 +220,11 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# Public pages: how long one process may trust its last look at the "data changed" value
+# (measures.summaries). 0 = every request asks the shared cache, so that a change is visible on
+# every application server at once; a few seconds save that lookup under heavy load.
+PUBLIC_VERSION_LOCAL_SECONDS = env_int("PUBLIC_VERSION_LOCAL_SECONDS", 0)
+
 # --- Security ------------------------------------------------------------------------------------
 # Secure by default; `manage.py check --deploy` reports no issue with DJANGO_DEBUG=false.
 # Behind a TLS-terminating reverse proxy, name the header it sets, e.g. "X-Forwarded-Proto:https".

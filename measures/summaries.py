@@ -61,10 +61,11 @@ AMPEL_ICONS = {
 }
 
 
-# Each process remembers the version it last read for a moment, so that a cached page costs
-# no database query at all. A change made in this process is seen at once (the receiver
-# below moves the remembered value on); one made in another process within LOCAL_SECONDS.
-LOCAL_SECONDS = 2.0
+# A process may remember the version it last read for PUBLIC_VERSION_LOCAL_SECONDS, so that a
+# cached page costs no query at all. A change made in the same process is seen at once (the
+# receiver below moves the remembered value on); one made in another process only after that
+# time. The default 0 asks the shared cache on every request: with several application servers
+# a change is visible on all of them at once.
 _local = {"version": None, "read_at": 0.0}
 
 
@@ -73,16 +74,20 @@ def forget_local_version():
 
 
 def data_version() -> datetime:
-    """When public data last changed; usually without any query (see LOCAL_SECONDS)."""
+    """When public data last changed (see PUBLIC_VERSION_LOCAL_SECONDS above)."""
     now = time.monotonic()
-    if _local["version"] is not None and now - _local["read_at"] < LOCAL_SECONDS:
-        return _local["version"]
+    local = _local["version"]
+    if local is not None and now - _local["read_at"] < settings.PUBLIC_VERSION_LOCAL_SECONDS:
+        return local
     version = cache.get(VERSION_KEY)
     if version is None:
         version = timezone.now()
         # add(): of several processes starting at once, the first one's value wins.
         cache.add(VERSION_KEY, version, None)
         version = cache.get(VERSION_KEY) or version
+    if local is not None and local > version:
+        # This process changed data whose commit has not reached the shared value yet.
+        version = local
     _local.update(version=version, read_at=now)
     return version
 
