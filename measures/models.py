@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -33,6 +33,17 @@ def natural_sort_key(code: str) -> str:
     every database.
     """
     return _DIGITS.sub(lambda match: match.group(1).zfill(8), code.strip().casefold())
+
+
+def _is_free_top_level_path(slug: str) -> bool:
+    """Whether /<slug>/ and /<slug> would reach a concept's dashboard rather than a fixed page."""
+    for path in (f"/{slug}/", f"/{slug}"):
+        try:
+            if resolve(path).url_name != "dashboard":
+                return False
+        except Resolver404:
+            continue
+    return True
 
 
 class ConceptQuerySet(models.QuerySet):
@@ -86,6 +97,17 @@ class Concept(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.start_year}–{self.end_year})"
+
+    def clean(self):
+        # A concept's slug is the first part of its public addresses; it must not shadow a
+        # fixed page such as /stellen/, /anmelden/, /healthz or a language prefix like /en/.
+        if self.slug and (self.slug in dict(settings.LANGUAGES) or not _is_free_top_level_path(self.slug)):
+            raise ValidationError(
+                {
+                    "slug": _("„%(slug)s“ ist als Adresse schon vergeben. Bitte einen anderen Kurznamen wählen.")
+                    % {"slug": self.slug}
+                }
+            )
 
     def natural_key(self):
         return (self.slug,)

@@ -163,3 +163,15 @@ def test_history_records_who_changed_what(measure, buero_user):
     assert latest.title == "Neuer Titel"
     assert latest.history_user == buero_user
     assert measure.history.count() == 2
+
+
+@pytest.mark.parametrize("slug", ["stellen", "admin", "anmelden", "offene-daten", "impressum", "en", "healthz"])
+def test_concept_slug_must_not_shadow_a_fixed_address(db, slug):
+    concept = Concept(title="X", slug=slug, start_year=2024, end_year=2028)
+    with pytest.raises(ValidationError) as error:
+        concept.full_clean()
+    assert "schon vergeben" in error.value.message_dict["slug"][0]
+
+
+def test_ordinary_concept_slug_is_accepted(db):
+    Concept(title="X", slug="integrationskonzept-2029-2033", start_year=2029, end_year=2033).full_clean()
