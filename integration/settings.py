@@ -133,7 +133,15 @@ DATABASES = {
 # Shared by every application process: the database by default, Redis when CACHE_URL says so.
 CACHE_URL = env_str("CACHE_URL", "db")
 if CACHE_URL == "db":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            # Rendered public pages (one per filter combination), summaries, sessions and import
+            # previews share it; Django's default of 300 entries would evict them constantly.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
+        }
+    }
 elif CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 elif CACHE_URL == "locmem":
