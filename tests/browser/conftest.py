@@ -63,3 +63,19 @@ def axe_violations(page):
         f"{violation['id']}: {violation['help']} – {[node['target'] for node in violation['nodes']]}"
         for violation in results.response["violations"]
     ]
+
+
+def admin_login(page, user, password="ein-sicheres-Passwort-123"):  # noqa: S107 - test accounts
+    """Sign ``user`` in through the admin's login form (the named people share one password)."""
+    page.goto("/admin/login/")
+    page.get_by_label("Benutzername").fill(user.username)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/admin/")
+
+
+@pytest.fixture
+def logged_in_page(page, buero_user, measure):
+    """A page signed in as the Büro, with the shared ``measure`` in the database."""
+    admin_login(page, buero_user)
+    return page

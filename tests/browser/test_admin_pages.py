@@ -7,16 +7,6 @@ from tests.browser.conftest import axe_violations
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def logged_in_page(page, buero_user, measure):
-    page.goto("/admin/login/")
-    page.get_by_label("Benutzername").fill(buero_user.username)
-    page.get_by_label("Passwort").fill("ein-sicheres-Passwort-123")
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url("**/admin/")
-    return page
-
-
 @pytest.mark.parametrize(
     ("path", "expected"),
     [

@@ -5,6 +5,7 @@ import pytest
 
 from measures.choices import Status, UpdateState
 from measures.models import SitePage, StatusUpdate
+from tests.browser.conftest import admin_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,14 +35,6 @@ def watched_page(page):
 
     page.csp_violations = violations
     return page
-
-
-def login(page, user):
-    page.goto("/admin/login/")
-    page.get_by_label("Benutzername").fill(user.username)
-    page.get_by_label("Passwort").fill("ein-sicheres-Passwort-123")
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url("**/admin/")
 
 
 def test_violations_are_detected(watched_page, db):
@@ -77,7 +70,7 @@ def test_public_pages_load_without_violations(watched_page, concept, path):
 )
 def test_admin_pages_load_without_violations(watched_page, buero_user, measure, path, expected):
     StatusUpdate.objects.create(measure=measure, reporting_date="2025-03-31", status=Status.IN_PROGRESS)
-    login(watched_page, buero_user)
+    admin_login(watched_page, buero_user)
     response = watched_page.goto(path.format(measure=measure.pk, user=buero_user.pk))
     assert response.status == 200
     assert expected in watched_page.content()
@@ -85,7 +78,7 @@ def test_admin_pages_load_without_violations(watched_page, buero_user, measure, 
 
 
 def test_inline_status_update_is_added_with_the_admins_javascript(watched_page, buero_user, measure):
-    login(watched_page, buero_user)
+    admin_login(watched_page, buero_user)
     watched_page.goto(f"/admin/measures/measure/{measure.pk}/change/")
     watched_page.get_by_role("button", name="Sachstandsmeldung hinzufügen").click()
     # The calendar shortcut ("Heute") is the admin's JavaScript as well.

@@ -9,16 +9,6 @@ from tests.measures.conftest import csv_file
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def logged_in_page(page, buero_user, measure):
-    page.goto("/admin/login/")
-    page.get_by_label("Benutzername").fill(buero_user.username)
-    page.get_by_label("Passwort").fill("ein-sicheres-Passwort-123")
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url("**/admin/")
-    return page
-
-
 def test_upload_preview_and_confirm_in_the_browser(logged_in_page, measure, tmp_path):
     page = logged_in_page
     page.goto("/admin/measures/measure/")
