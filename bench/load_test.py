@@ -41,6 +41,9 @@ sys.path.insert(0, str(ROOT))
 PUBLIC_PATHS = [
     "/",
     "/en/",
+    "/demo/",
+    "/demo/massnahmen/",
+    "/demo/massnahmen/1.1/",
     "/impressum/",
     "/datenschutz/",
     "/barrierefreiheit/",
