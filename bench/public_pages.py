@@ -44,6 +44,8 @@ def environment() -> dict:
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Plain HTTP on loopback: in production the TLS proxy in front makes this unnecessary.
+        DJANGO_SECURE_SSL_REDIRECT="false",
         PYTHONPATH=str(ROOT),
     )
     return env
@@ -145,6 +147,8 @@ def main():
     )
     manage(env, "migrate", "--no-input")
     manage(env, "createcachetable")
+    # DEBUG is off: pages name hashed static files, which must have been collected.
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     port = free_port()
 
     generate(env, 50)
