@@ -129,9 +129,15 @@ class StatusUpdateInline(admin.StackedInline):
     readonly_fields = ["author", "reviewer", "published_at"]
     extra = 0
     ordering = ["-reporting_date", "-pk"]
+    # Existing updates are shown here read-only and changed on their own page, whose version
+    # check refuses a save over someone else's edit; new ones may be added here.
+    show_change_link = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author", "reviewer", "measure")
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):

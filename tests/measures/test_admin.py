@@ -252,3 +252,38 @@ def test_buero_cannot_grant_superuser_rights(buero_client, reporter_a):
     assert response.status_code == 200
     assert 'name="is_superuser"' not in content
     assert 'name="groups"' in content
+
+
+def test_existing_updates_are_read_only_inline_and_edited_on_their_own_page(buero_client, measure):
+    update = StatusUpdate.objects.create(
+        measure=measure,
+        reporting_date=date(2025, 6, 30),
+        status=Status.IN_PROGRESS,
+        public_text="Ursprünglicher Text",
+        state=UpdateState.DRAFT,
+    )
+    url = reverse("admin:measures_measure_change", args=[measure.pk])
+    content = buero_client.get(url).content.decode()
+    assert 'name="status_updates-0-public_text"' not in content
+    assert "Ursprünglicher Text" in content
+    assert reverse("admin:measures_statusupdate_change", args=[update.pk]) in content
+
+    # A forged inline edit (as from a form opened before someone else's change) is ignored.
+    data = _measure_form(
+        measure,
+        **{
+            "status_updates-TOTAL_FORMS": 1,
+            "status_updates-INITIAL_FORMS": 1,
+            "status_updates-0-id": update.pk,
+            "status_updates-0-measure": measure.pk,
+            "status_updates-0-reporting_date": "30.06.2025",
+            "status_updates-0-state": UpdateState.DRAFT,
+            "status_updates-0-status": Status.IN_PROGRESS,
+            "status_updates-0-ampel": "keine_angabe",
+            "status_updates-0-public_text": "Überschrieben",
+            "status_updates-0-internal_note": "",
+        },
+    )
+    buero_client.post(url, data)
+    update.refresh_from_db()
+    assert update.public_text == "Ursprünglicher Text"
