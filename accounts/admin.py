@@ -28,6 +28,18 @@ class UserAdmin(DjangoUserAdmin):
     def roles(self, user):
         return ", ".join(group.name for group in user.groups.all()) or "–"
 
+    def has_change_permission(self, request, obj=None):
+        # The Büro manages people, but not the superusers above it: a Büro member who could set a
+        # superuser's password could take over that account. Also closes the password form.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         # Set by Django itself; the split date/time widget would also leave its time input unlabelled.
         readonly = [*super().get_readonly_fields(request, obj), "last_login", "date_joined"]

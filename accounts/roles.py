@@ -8,7 +8,8 @@ REPORTING = "Berichterstattung"
 
 # Permissions (app_label, codename) each role holds. The Büro manages everything in the
 # two apps plus users and groups; reporters read the catalogue and write status updates.
-# Row-level limits for reporters (their own units' measures) are enforced by the views.
+# Row-level limits for reporters (their own units' measures) are the QuerySet methods
+# visible_to / editable_by in measures.models, which every staff page goes through.
 BUERO_APPS = ("measures", "accounts")
 BUERO_EXTRA = [("auth", "view_group")]
 REPORTING_PERMISSIONS = [

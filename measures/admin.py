@@ -4,11 +4,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .access import BueroOnlyAdminMixin
 from .admin_import import CatalogueImportExportMixin, ImportRecordAdmin
 from .choices import Role, UpdateState
 from .concurrency import VersionedFormMixin
@@ -25,11 +23,8 @@ from .models import (
     SitePage,
     StatusUpdate,
 )
-from .services import measure_sync_current_status
-
-admin.site.site_header = _("Umsetzungsmonitor – Büro für Chancengleichheit und Vielfalt")
-admin.site.site_title = _("Umsetzungsmonitor")
-admin.site.index_title = _("Verwaltung des Integrationskonzepts")
+from .services import measure_sync_current_status, status_update_publish
+from .workflow import notify_returned
 
 
 # Inlines are stacked throughout: Django's tabular inline leaves its inputs without labels.
@@ -117,8 +112,39 @@ class ResponsibilityInline(admin.StackedInline):
     extra = 0
 
 
+def _save_update(request, update):
+    """Save an update written in the admin; a newly published one through the publishing service."""
+    if update.author_id is None:
+        update.author = request.user
+    update._history_user = request.user
+    if update.state == UpdateState.PUBLISHED and update.published_at is None:
+        status_update_publish(update=update, reviewer=request.user)
+    else:
+        update.save()
+
+
+class StatusUpdateStateRules(forms.ModelForm):
+    """The admin sets the state directly, but within the workflow's rules: a published report
+    stays published (corrections are made in it or in a new report), and a report is only
+    returned from "eingereicht", with a comment for the unit, which gets the return e-mail."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        stored = self.instance.state if self.instance.pk else None  # the form has not touched it yet
+        state = cleaned_data.get("state")
+        if stored == UpdateState.PUBLISHED and state != UpdateState.PUBLISHED:
+            self.add_error("state", _("Eine veröffentlichte Meldung bleibt veröffentlicht."))
+        if state == UpdateState.RETURNED and stored != UpdateState.RETURNED:
+            if stored != UpdateState.SUBMITTED:
+                self.add_error("state", _("Nur eingereichte Meldungen können zurückgegeben werden."))
+            elif "return_comment" in self.fields and not (cleaned_data.get("return_comment") or "").strip():
+                self.add_error("return_comment", _("Bitte schreiben Sie, was geändert werden soll."))
+        return cleaned_data
+
+
 class StatusUpdateInline(admin.StackedInline):
     model = StatusUpdate
+    form = StatusUpdateStateRules
     fields = [
         ("reporting_date", "state"),
         ("status", "ampel", "progress"),
@@ -170,7 +196,7 @@ class LeadUnitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Measure)
-class MeasureAdmin(BueroOnlyAdminMixin, CatalogueImportExportMixin, SimpleHistoryAdmin):
+class MeasureAdmin(CatalogueImportExportMixin, SimpleHistoryAdmin):
     form = MeasureAdminForm
     list_display = ["code_display", "title", "field_display", "status", "ampel", "lead_units", "last_update"]
     list_display_links = ["code_display", "title"]
@@ -229,12 +255,7 @@ class MeasureAdmin(BueroOnlyAdminMixin, CatalogueImportExportMixin, SimpleHistor
             return super().save_formset(request, form, formset, change)
         updates = formset.save(commit=False)
         for update in updates:
-            if update.author_id is None:
-                update.author = request.user
-            if update.state == UpdateState.PUBLISHED and update.published_at is None:
-                update.published_at = timezone.now()
-                update.reviewer = request.user
-            update.save()
+            _save_update(request, update)
         for deleted in formset.deleted_objects:
             deleted.delete()
         formset.save_m2m()
@@ -266,12 +287,12 @@ class MeasureAdmin(BueroOnlyAdminMixin, CatalogueImportExportMixin, SimpleHistor
         return sections
 
 
-class StatusUpdateAdminForm(VersionedFormMixin, forms.ModelForm):
+class StatusUpdateAdminForm(VersionedFormMixin, StatusUpdateStateRules):
     pass
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(BueroOnlyAdminMixin, SimpleHistoryAdmin):
+class StatusUpdateAdmin(SimpleHistoryAdmin):
     form = StatusUpdateAdminForm
     list_display = ["measure", "reporting_date", "status", "ampel", "progress", "state", "author", "published_at"]
     list_filter = ["state", "status", "ampel", "measure__concept"]
@@ -282,13 +303,13 @@ class StatusUpdateAdmin(BueroOnlyAdminMixin, SimpleHistoryAdmin):
     date_hierarchy = "reporting_date"
 
     def save_model(self, request, obj, form, change):
-        if obj.author_id is None:
-            obj.author = request.user
-        if obj.state == UpdateState.PUBLISHED and obj.published_at is None:
-            obj.published_at = timezone.now()
+        returned = "state" in form.changed_data and obj.state == UpdateState.RETURNED
+        if returned:
             obj.reviewer = request.user
-        super().save_model(request, obj, form, change)
+        _save_update(request, obj)
         measure_sync_current_status(measure=obj.measure)
+        if returned:
+            notify_returned(obj)
 
     def delete_model(self, request, obj):
         measure = obj.measure

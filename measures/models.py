@@ -249,14 +249,18 @@ class MeasureQuerySet(models.QuerySet):
         """Measures the public may see: published, in a published concept."""
         return self.filter(published=True, concept__published=True)
 
-    def for_changelist(self):
-        return self.select_related("concept", "field_of_action").prefetch_related(
+    def with_leads(self):
+        """Prefetch the lead units into ``measure.lead_responsibilities`` (a list, by unit name)."""
+        return self.prefetch_related(
             models.Prefetch(
                 "responsibilities",
                 queryset=MeasureResponsibility.objects.filter(role=Role.LEAD).select_related("unit"),
                 to_attr="lead_responsibilities",
             )
         )
+
+    def for_changelist(self):
+        return self.select_related("concept", "field_of_action").with_leads()
 
     def without_lead(self):
         return self.exclude(responsibilities__role=Role.LEAD)
@@ -424,6 +428,16 @@ def _derive_measure_sort_key(sender, instance, **kwargs):
     instance.sort_key = natural_sort_key(instance.code)
 
 
+class MeasureResponsibilityQuerySet(models.QuerySet):
+    def lead_first(self):
+        """Lead units before partners, each by name (the model's ordering puts "beteiligt"
+        before "federfuehrung", as it sorts by the stored value)."""
+        lead = models.When(role=Role.LEAD, then=models.Value(0))
+        return self.order_by(
+            models.Case(lead, default=models.Value(1), output_field=models.IntegerField()), "unit__name"
+        )
+
+
 class MeasureResponsibility(models.Model):
     measure = models.ForeignKey(
         Measure, verbose_name=_("Maßnahme"), on_delete=models.CASCADE, related_name="responsibilities"
@@ -433,6 +447,7 @@ class MeasureResponsibility(models.Model):
     )
     role = models.CharField(_("Rolle"), max_length=20, choices=Role, default=Role.LEAD)
 
+    objects = MeasureResponsibilityQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("Zuständigkeit (Verlauf)"))
 
     class Meta:
@@ -458,15 +473,31 @@ class StatusUpdateQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-reporting_date", "-published_at", "-pk")
 
+    def news(self, concept):
+        """A concept's published updates, the most recently published first, as the dashboard,
+        the news page and the feed list them (an update published today for an old reporting
+        date is news today). The measure page lists its history by reporting date instead."""
+        return (
+            self.published()
+            .filter(measure__concept=concept)
+            .select_related("measure__concept")
+            .order_by("-published_at", "-pk")
+        )
+
     def visible_to(self, user):
         return self.filter(measure__in=Measure.objects.visible_to(user))
 
     def editable_by(self, user):
-        """The Büro may edit every update; a reporter only drafts and returned updates of their measures."""
-        updates = self.visible_to(user)
-        if user.is_authenticated and user.is_buero:
-            return updates
-        return updates.filter(state__in=[UpdateState.DRAFT, UpdateState.RETURNED])
+        """The updates ``user`` may change or delete: never a published one (see ``editable_states``)."""
+        return self.visible_to(user).filter(state__in=editable_states(user))
+
+
+def editable_states(user) -> tuple[str, ...]:
+    """The states in which ``user`` may change an update they can see: reporters drafts and returned
+    updates, the Büro also submitted ones (to correct them before publishing)."""
+    if user.is_authenticated and user.is_buero:
+        return (UpdateState.DRAFT, UpdateState.RETURNED, UpdateState.SUBMITTED)
+    return (UpdateState.DRAFT, UpdateState.RETURNED)
 
 
 class StatusUpdate(models.Model):
@@ -535,6 +566,8 @@ class StatusUpdate(models.Model):
         verbose_name = _("Sachstandsmeldung")
         verbose_name_plural = _("Sachstandsmeldungen")
         ordering = ["measure", "-reporting_date", "-published_at", "-pk"]
+        # The news page and the feed: published updates, most recently published first.
+        indexes = [models.Index(fields=["state", "-published_at"], name="measures_update_news")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__isnull=True) | Q(progress__lte=100),

@@ -6,6 +6,7 @@ round, unit and reason is sent at most once a day (SentReminder's unique constra
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -21,6 +22,8 @@ from .models import ReportRound, SentReminder
 from .rounds import round_overview
 
 MISSING_STATES = ("missing", "draft")
+
+logger = logging.getLogger(__name__)
 
 
 def reminder_stage(report_round: ReportRound, today: datetime.date) -> str | None:
@@ -97,6 +100,13 @@ def send_reminders(*, today: datetime.date) -> int:
                 if not measures:
                     continue
                 recipients = _reporters(overview.unit) if recipients is None else recipients
-                if recipients and _send(report_round, overview.unit, reason, stage, measures, recipients, today):
-                    sent += len(recipients)
+                if not recipients:
+                    continue
+                try:
+                    if _send(report_round, overview.unit, reason, stage, measures, recipients, today):
+                        sent += len(recipients)
+                except Exception:
+                    # Nothing is logged as sent for this unit, so tomorrow's run tries again;
+                    # the other units still get their reminders today.
+                    logger.exception("Reminder to %s for %s failed", overview.unit, report_round)
     return sent

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Role, Status, UpdateState
-from .models import Measure, MeasureResponsibility, ReportRound, StatusUpdate
+from .choices import Status, UpdateState
+from .models import Measure, ReportRound, StatusUpdate
 
 # How a measure stands in a round, from the best state of its updates in that round.
 ROUND_STATES = {
@@ -39,14 +39,6 @@ def is_reported(state: str) -> bool:
     return state in ("published", "submitted")
 
 
-def _lead_prefetch():
-    return Prefetch(
-        "responsibilities",
-        queryset=MeasureResponsibility.objects.filter(role=Role.LEAD).select_related("unit"),
-        to_attr="lead_responsibilities",
-    )
-
-
 @dataclass
 class UnitOverview:
     unit: object
@@ -61,8 +53,8 @@ def round_overview(report_round: ReportRound) -> list[UnitOverview]:
     """Per lead unit, each measure of the round's concept and how it stands in the round."""
     measures = (
         Measure.objects.filter(concept_id=report_round.concept_id)
+        .with_leads()
         .prefetch_related(
-            _lead_prefetch(),
             Prefetch(
                 "status_updates",
                 queryset=StatusUpdate.objects.filter(report_round=report_round),
@@ -177,7 +169,8 @@ def report_for(report_round: ReportRound) -> Report:
     measures = list(
         Measure.objects.filter(concept_id=report_round.concept_id)
         .select_related("field_of_action")
-        .prefetch_related(_lead_prefetch(), "goals")
+        .with_leads()
+        .prefetch_related("goals")
         .order_by("field_of_action__number", "sort_key")
     )
     ids = [measure.pk for measure in measures]

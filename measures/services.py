@@ -14,8 +14,11 @@ def measure_sync_current_status(*, measure: Measure) -> Measure:
     """Set the measure's current status from its latest published status update.
 
     Without any published update the measure has no report yet, which is shown as such
-    and never as "not started" or 0 %.
+    and never as "not started" or 0 %. The measure's row is locked first, so that two
+    publications for one measure at the same time are applied one after the other and the
+    second sees the first: the older report can never win.
     """
+    Measure.objects.select_for_update().filter(pk=measure.pk).values_list("pk").first()
     latest = StatusUpdate.objects.filter(measure=measure, state=UpdateState.PUBLISHED).latest_first().first()
     if latest is None:
         values = {

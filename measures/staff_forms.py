@@ -45,14 +45,8 @@ class StatusUpdateForm(VersionedFormMixin, forms.ModelForm):
             "progress": _("Ganze Zahl von 0 bis 100. Leer lassen, wenn sich der Fortschritt nicht beziffern lässt."),
         }
 
-    def clean(self):
-        cleaned_data = super().clean()
-        status = cleaned_data.get("status")
-        if status and Status(status).requires_reason and not cleaned_data.get("public_text", "").strip():
-            self.add_error(
-                "public_text", _("Bei „zurückgestellt“ oder „entfallen“ ist eine öffentliche Begründung erforderlich.")
-            )
-        return cleaned_data
+    # The public reason that "zurückgestellt" and "entfallen" need is StatusUpdate.clean's rule: it
+    # applies from submission on, so a draft may still be incomplete.
 
 
 class ReviewForm(VersionedFormMixin, forms.ModelForm):

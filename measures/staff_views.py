@@ -4,6 +4,7 @@ Every page goes through ``staff_page``/``buero_page`` (login, never cached) and 
 through the QuerySet permission methods or the access helpers in ``access.py``.
 """
 
+from collections import Counter
 from itertools import groupby
 
 from django.contrib import messages
@@ -23,11 +24,13 @@ from django.views.decorators.http import require_http_methods
 from . import exports
 from .access import buero_page, get_measure_for_user, get_update_for_user, staff_page
 from .choices import Role, UpdateState
+from .concurrency import version_token
 from .models import Measure, MeasureResponsibility, ReportRound, StatusUpdate
 from .rounds import ROUND_STATES, is_reported, report_for, round_overview, round_state
 from .staff_forms import ReviewForm, StatusUpdateForm
 from .workflow import (
     WorkflowError,
+    can_publish,
     current_round_for,
     status_update_delete,
     status_update_return,
@@ -62,7 +65,7 @@ def _my_measures(user):
         .prefetch_related(
             Prefetch(
                 "responsibilities",
-                queryset=MeasureResponsibility.objects.select_related("unit").order_by("role", "unit__name"),
+                queryset=MeasureResponsibility.objects.select_related("unit").lead_first(),
                 to_attr="all_responsibilities",
             ),
             Prefetch("status_updates", queryset=StatusUpdate.objects.latest_first(), to_attr="all_updates"),
@@ -118,7 +121,7 @@ def measure_detail(request, pk):
     editable_ids = set(
         StatusUpdate.objects.editable_by(request.user).filter(measure=measure).values_list("pk", flat=True)
     )
-    responsibilities = measure.responsibilities.select_related("unit").order_by("role", "unit__name")
+    responsibilities = measure.responsibilities.select_related("unit").lead_first()
     return render(
         request,
         "measures/staff/measure_detail.html",
@@ -139,25 +142,37 @@ def _save_update(request, form, update):
     try:
         with transaction.atomic():  # "publish" is save and publish, or neither
             status_update_save(update=update, user=request.user, submit=action == "submit", version=version)
-            if action == "publish" and request.user.is_buero:
+            if action == "publish" and request.user.is_buero:  # anyone else's "publish" saves a draft
                 status_update_review_publish(update=update, reviewer=request.user)
     except ValidationError as error:
         form.add_error(None, error)
         return None
+    # Said from the state the report is in now, not from the button that was pressed.
     text = {
-        "draft": _("Die Meldung wurde als Entwurf gespeichert."),
-        "submit": _("Die Meldung wurde zur Prüfung an das Büro eingereicht."),
-        "publish": _("Die Meldung wurde veröffentlicht."),
-    }.get(action, _("Die Meldung wurde gespeichert."))
+        UpdateState.DRAFT: _("Die Meldung wurde als Entwurf gespeichert."),
+        UpdateState.SUBMITTED: _("Die Meldung wurde zur Prüfung an das Büro eingereicht.")
+        if action == "submit"
+        else _("Die Meldung wurde gespeichert; sie liegt dem Büro weiter zur Prüfung vor."),
+        UpdateState.RETURNED: _(
+            "Die Meldung wurde gespeichert; sie bleibt zurückgegeben, bis Sie sie erneut zur Prüfung einreichen."
+        ),
+        UpdateState.PUBLISHED: _("Die Meldung wurde veröffentlicht."),
+    }[update.state]
     messages.success(request, text)
     return redirect("staff:measure_detail", pk=update.measure_id)
 
 
-def _update_form_page(request, form, measure, update):
+def _update_form_page(request, form, measure, update, report_round):
     return render(
         request,
         "measures/staff/update_form.html",
-        {"form": form, "measure": measure, "update": update, "current_round": current_round_for(measure)},
+        {
+            "form": form,
+            "measure": measure,
+            "update": update,
+            "current_round": report_round,
+            "can_publish": can_publish(update, request.user),
+        },
     )
 
 
@@ -179,20 +194,17 @@ def update_create(request, measure_pk):
             "progress": measure.progress,
         }
         form = StatusUpdateForm(instance=update, initial=initial)
-    return _update_form_page(request, form, measure, None)
+    return _update_form_page(request, form, measure, None, report_round)
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
 def update_edit(request, pk):
-    update = get_update_for_user(request.user, pk, write=True)
-    if update.state == UpdateState.PUBLISHED:
-        messages.error(request, _("Veröffentlichte Meldungen werden nicht geändert; bitte legen Sie eine neue an."))
-        return redirect("staff:measure_detail", pk=update.measure_id)
+    update = get_update_for_user(request.user, pk, write=True)  # never a published one
     form = StatusUpdateForm(request.POST or None, instance=update)
     if request.method == "POST" and form.is_valid() and (response := _save_update(request, form, form.instance)):
         return response
-    return _update_form_page(request, form, update.measure, update)
+    return _update_form_page(request, form, update.measure, update, current_round_for(update.measure))
 
 
 @staff_page
@@ -202,19 +214,38 @@ def update_delete(request, pk):
     error = None
     if request.method == "POST":
         try:
-            status_update_delete(update=update, user=request.user)
+            status_update_delete(update=update, user=request.user, version=request.POST.get("version", ""))
         except ValidationError as exc:
             error = exc.messages[0]
+            update = get_update_for_user(request.user, pk, write=True)  # as it is now, with its new version
         else:
             messages.success(request, _("Die Meldung wurde gelöscht."))
             return redirect("staff:measure_detail", pk=update.measure_id)
-    return render(request, "measures/staff/update_delete.html", {"update": update, "error": error})
+    return render(
+        request,
+        "measures/staff/update_delete.html",
+        {"update": update, "error": error, "version": version_token(update)},
+    )
+
+
+HISTORY_LIMIT = 200
 
 
 def _history_entries(records):
+    """The newest ``HISTORY_LIMIT`` records with the names of the fields each change touched.
+
+    ``records`` is newest first and holds one record more than is shown, so that the oldest
+    shown change can be compared too; each record is compared with the next older record of
+    the same object in memory (``record.prev_record`` would cost a query per record).
+    """
+    records = list(records)
+    previous_of, older = {}, {}
+    for record in reversed(records):
+        previous_of[record.history_id] = older.get(record.id)
+        older[record.id] = record
     entries = []
-    for record in records:
-        previous = record.prev_record
+    for record in records[:HISTORY_LIMIT]:
+        previous = previous_of[record.history_id]
         changes = []
         if previous is not None and record.history_type == "~":
             changes = [
@@ -228,19 +259,18 @@ def _history_entries(records):
 @staff_page
 def measure_history(request, pk):
     measure = get_measure_for_user(request.user, pk)
-    measure_records = measure.history.select_related("history_user").order_by("-history_date")[:200]
+    newest_first = ("-history_date", "-history_id")
+    measure_records = measure.history.select_related("history_user").order_by(*newest_first)
     update_records = (
-        StatusUpdate.history.filter(measure_id=measure.pk)
-        .select_related("history_user")
-        .order_by("-history_date")[:200]
+        StatusUpdate.history.filter(measure_id=measure.pk).select_related("history_user").order_by(*newest_first)
     )
     return render(
         request,
         "measures/staff/measure_history.html",
         {
             "measure": measure,
-            "measure_entries": _history_entries(measure_records),
-            "update_entries": _history_entries(update_records),
+            "measure_entries": _history_entries(measure_records[: HISTORY_LIMIT + 1]),
+            "update_entries": _history_entries(update_records[: HISTORY_LIMIT + 1]),
         },
     )
 
@@ -275,7 +305,9 @@ def review_detail(request, pk):
                 status_update_review_publish(update=update, reviewer=request.user, version=version)
                 messages.success(request, _("Die Meldung wurde veröffentlicht."))
             elif action == "return":
-                status_update_return(update=update, reviewer=request.user, comment=form.cleaned_data["return_comment"])
+                status_update_return(
+                    update=update, reviewer=request.user, comment=form.cleaned_data["return_comment"], version=version
+                )
                 messages.success(request, _("Die Meldung wurde zurückgegeben; die Stelle wurde benachrichtigt."))
             else:
                 raise WorkflowError(_("Bitte wählen Sie „Veröffentlichen“ oder „Zurückgeben“."))
@@ -284,7 +316,11 @@ def review_detail(request, pk):
         else:
             return redirect("staff:review_queue")
     leads = [r.unit for r in update.measure.responsibilities.select_related("unit") if r.role == Role.LEAD]
-    return render(request, "measures/staff/review_detail.html", {"update": update, "form": form, "leads": leads})
+    return render(
+        request,
+        "measures/staff/review_detail.html",
+        {"update": update, "form": form, "leads": leads, "can_publish": can_publish(update, request.user)},
+    )
 
 
 @buero_page
@@ -297,20 +333,16 @@ def round_list(request):
 def round_detail(request, pk):
     report_round = get_object_or_404(ReportRound.objects.select_related("concept"), pk=pk)
     overviews = round_overview(report_round)
-    counts = dict.fromkeys(ROUND_STATES, 0)
-    seen = set()
-    for overview in overviews:
-        for row in overview.rows:
-            if row["measure"].pk not in seen:
-                seen.add(row["measure"].pk)
-                counts[row["state"]] += 1
+    # A measure with several lead units is listed under each of them but counted once.
+    state_of = {row["measure"].pk: row["state"] for overview in overviews for row in overview.rows}
+    counts = Counter(state_of.values())
     return render(
         request,
         "measures/staff/round_detail.html",
         {
             "round": report_round,
             "overviews": overviews,
-            "counts": [(ROUND_STATES[state], count) for state, count in counts.items()],
+            "counts": [(label, counts[state]) for state, label in ROUND_STATES.items()],
             "overdue": report_round.deadline < timezone.localdate() and not report_round.closed,
         },
     )

@@ -12,15 +12,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .choices import UpdateState
 from .concurrency import check_version
-from .models import Measure, ReportRound, StatusUpdate
+from .models import Measure, ReportRound, StatusUpdate, editable_states
 from .services import measure_sync_current_status, status_update_publish
-
-EDITABLE_STATES = (UpdateState.DRAFT, UpdateState.RETURNED)
 
 
 class WorkflowError(ValidationError):
@@ -58,9 +56,8 @@ def status_update_save(*, update: StatusUpdate, user, submit: bool = False, vers
     _require(Measure.objects.editable_by(user).filter(pk=update.measure_id).exists(), _("Keine Berechtigung."))
     if update.pk is not None:
         stored = _lock(update, version)
-        allowed = (*EDITABLE_STATES, UpdateState.SUBMITTED) if user.is_buero else EDITABLE_STATES
         _require(
-            stored.state in allowed,
+            stored.state in editable_states(user),
             _("Diese Meldung ist %(state)s und kann nicht mehr geändert werden.")
             % {"state": stored.get_state_display()},
         )
@@ -97,23 +94,43 @@ def status_update_return(*, update: StatusUpdate, reviewer, comment: str, versio
     update.return_comment = comment.strip()
     update._history_user = reviewer
     update.save()
-    if update.author and update.author.email:
-        transaction.on_commit(lambda: _mail_returned(update))
+    notify_returned(update)
     return update
 
 
+def notify_returned(update: StatusUpdate) -> None:
+    """E-mail the author of a returned report once the transaction has committed."""
+    if update.author and update.author.email:
+        transaction.on_commit(lambda: _mail_returned(update))
+
+
 def _mail_returned(update: StatusUpdate) -> None:
-    context = {
-        "update": update,
-        "measure": update.measure,
-        "url": settings.SITE_URL + reverse("staff:update_edit", args=[update.pk]),
-    }
-    send_mail(
-        subject=_("Sachstandsmeldung zu Maßnahme %(code)s zurückgegeben") % {"code": update.measure.code},
-        message=render_to_string("measures/staff/email/returned.txt", context),
-        from_email=None,
-        recipient_list=[update.author.email],
-    )
+    # In the site's language, not in the one the Büro member happened to use.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "update": update,
+            "measure": update.measure,
+            "url": settings.SITE_URL + reverse("staff:update_edit", args=[update.pk]),
+        }
+        send_mail(
+            subject=_("Sachstandsmeldung zu Maßnahme %(code)s zurückgegeben") % {"code": update.measure.code},
+            message=render_to_string("measures/staff/email/returned.txt", context),
+            from_email=None,
+            recipient_list=[update.author.email],
+        )
+
+
+def can_publish(update: StatusUpdate | None, user) -> bool:
+    """Whether ``user`` may publish ``update`` (None: a new update ``user`` is about to write).
+
+    The Büro publishes submitted reports and its own drafts; a unit's draft is the unit's
+    until the unit submits it.
+    """
+    if not user.is_buero:
+        return False
+    if update is None or update.state == UpdateState.SUBMITTED:
+        return True
+    return update.state == UpdateState.DRAFT and update.author is not None and update.author.is_buero
 
 
 @transaction.atomic
@@ -126,6 +143,10 @@ def status_update_review_publish(*, update: StatusUpdate, reviewer, version: str
         update.state in (UpdateState.SUBMITTED, UpdateState.DRAFT),
         _("Diese Meldung ist %(state)s und kann nicht veröffentlicht werden.") % {"state": update.get_state_display()},
     )
+    _require(
+        can_publish(update, reviewer),
+        _("Dieser Entwurf gehört der Stelle; das Büro kann ihn veröffentlichen, sobald die Stelle ihn einreicht."),
+    )
     update._history_user = reviewer
     update.measure._history_user = reviewer
     status_update_publish(update=update, reviewer=reviewer)
@@ -133,11 +154,18 @@ def status_update_review_publish(*, update: StatusUpdate, reviewer, version: str
 
 
 @transaction.atomic
-def status_update_delete(*, update: StatusUpdate, user) -> None:
-    """Delete a report that was never published: reporters their drafts, the Büro any unpublished one."""
-    _require(StatusUpdate.objects.editable_by(user).filter(pk=update.pk).exists(), _("Keine Berechtigung."))
-    update = _lock(update)
+def status_update_delete(*, update: StatusUpdate, user, version: str = "") -> None:
+    """Delete a report that was never published: reporters their drafts, the Büro any unpublished one.
+
+    With the ``version`` the confirmation page was opened with, a report changed since then is kept.
+    """
+    _require(StatusUpdate.objects.visible_to(user).filter(pk=update.pk).exists(), _("Keine Berechtigung."))
+    update = _lock(update, version)
     _require(update.state != UpdateState.PUBLISHED, _("Veröffentlichte Meldungen werden nicht gelöscht."))
+    _require(
+        update.state in editable_states(user),
+        _("Diese Meldung ist %(state)s und kann nicht mehr gelöscht werden.") % {"state": update.get_state_display()},
+    )
     measure = update.measure
     update._history_user = measure._history_user = user
     update.delete()

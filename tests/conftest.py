@@ -13,6 +13,12 @@ from measures.choices import Role
 from measures.models import Concept, FieldOfAction, Goal, Measure, MeasureResponsibility, ResponsibleUnit
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Most tests create several people; the production hasher costs about 0.4 s per password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def concept(db):
     return Concept.objects.create(

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 from measures.choices import Role, Status, UpdateState
 from measures.demo import generate_demo
 from measures.models import Concept, FieldOfAction, Goal, Measure, MeasureResponsibility, StatusUpdate
+from measures.services import status_update_publish
 
 CHANGELIST_URLS = [
     "admin:measures_concept_changelist",
@@ -287,3 +289,93 @@ def test_existing_updates_are_read_only_inline_and_edited_on_their_own_page(buer
     buero_client.post(url, data)
     update.refresh_from_db()
     assert update.public_text == "Ursprünglicher Text"
+
+
+def _update_form(update, **overrides):
+    data = {
+        "measure": update.measure_id,
+        "reporting_date": update.reporting_date.strftime("%d.%m.%Y"),
+        "status": update.status,
+        "ampel": update.ampel,
+        "progress": "" if update.progress is None else str(update.progress),
+        "public_text": update.public_text,
+        "internal_note": update.internal_note,
+        "return_comment": update.return_comment,
+        "state": update.state,
+    }
+    return {**data, **overrides}
+
+
+def _change_page(client, update):
+    url = reverse("admin:measures_statusupdate_change", args=[update.pk])
+    version = re.search(r'name="version" value="([^"]*)"', client.get(url).content.decode()).group(1)
+    return url, version
+
+
+def test_admin_keeps_published_updates_published(buero_client, buero_user, measure):
+    update = StatusUpdate.objects.create(
+        measure=measure, reporting_date=date(2025, 12, 31), status=Status.DONE, state=UpdateState.DRAFT
+    )
+    status_update_publish(update=update, reviewer=buero_user)
+    url, version = _change_page(buero_client, update)
+    response = buero_client.post(url, _update_form(update, state=UpdateState.DRAFT, version=version))
+    assert response.status_code == 200
+    assert "Eine veröffentlichte Meldung bleibt veröffentlicht." in response.content.decode()
+    update.refresh_from_db()
+    assert update.state == UpdateState.PUBLISHED
+    measure.refresh_from_db()
+    assert measure.status == Status.DONE
+
+
+def test_admin_returns_only_submitted_updates_with_a_comment_and_mails_the_author(
+    buero_client, buero_user, reporter_a, measure, mailoutbox, django_capture_on_commit_callbacks
+):
+    reporter_a.email = "a@example.org"
+    reporter_a.save()
+    draft = StatusUpdate.objects.create(
+        measure=measure, reporting_date=date(2026, 3, 31), author=reporter_a, state=UpdateState.DRAFT
+    )
+    url, version = _change_page(buero_client, draft)
+    response = buero_client.post(url, _update_form(draft, state=UpdateState.RETURNED, version=version))
+    assert "Nur eingereichte Meldungen können zurückgegeben werden." in response.content.decode()
+
+    submitted = StatusUpdate.objects.create(
+        measure=measure, reporting_date=date(2026, 3, 31), author=reporter_a, state=UpdateState.SUBMITTED
+    )
+    url, version = _change_page(buero_client, submitted)
+    response = buero_client.post(url, _update_form(submitted, state=UpdateState.RETURNED, version=version))
+    assert "Bitte schreiben Sie, was geändert werden soll." in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.state == UpdateState.SUBMITTED
+    assert mailoutbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = buero_client.post(
+            url,
+            _update_form(submitted, state=UpdateState.RETURNED, return_comment="Bitte ergänzen.", version=version),
+        )
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.reviewer) == (UpdateState.RETURNED, buero_user)
+    assert [message.to for message in mailoutbox] == [["a@example.org"]]
+    assert "Bitte ergänzen." in mailoutbox[0].body
+
+
+def test_publishing_in_the_admin_goes_through_the_publishing_service(buero_client, buero_user, reporter_a, measure):
+    submitted = StatusUpdate.objects.create(
+        measure=measure,
+        reporting_date=date(2026, 3, 31),
+        status=Status.IN_PROGRESS,
+        progress=30,
+        author=reporter_a,
+        state=UpdateState.SUBMITTED,
+    )
+    url, version = _change_page(buero_client, submitted)
+    response = buero_client.post(url, _update_form(submitted, state=UpdateState.PUBLISHED, version=version))
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.reviewer, submitted.author) == (UpdateState.PUBLISHED, buero_user, reporter_a)
+    assert submitted.published_at is not None
+    assert submitted.history.first().history_user == buero_user
+    measure.refresh_from_db()
+    assert (measure.status, measure.progress) == (Status.IN_PROGRESS, 30)

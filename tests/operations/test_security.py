@@ -52,6 +52,22 @@ def test_proxy_header_setting_is_read_and_checked():
     assert "DJANGO_SECURE_PROXY_SSL_HEADER must look like" in broken.stderr
 
 
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [({}, "True True"), ({"DJANGO_SECURE_COOKIES": "false"}, "False False")],
+)
+def test_secure_cookies_follow_the_one_documented_variable(environment, expected):
+    probe = "import integration.settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=clean_environment(**PRODUCTION, **environment),
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.strip() == expected, result.stderr
+
+
 def assert_security_headers(response):
     csp = response["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))

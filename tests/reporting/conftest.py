@@ -10,12 +10,6 @@ from measures.models import Measure, MeasureResponsibility, ReportRound, StatusU
 PASSWORD = "ein-sicheres-Passwort-123"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    # Three people per test: the production hasher would make these tests take minutes.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def measure_a(measure):
     """Measure 1.1, unit A is lead."""

@@ -135,3 +135,23 @@ def test_admin_status_update_form_refuses_the_second_save(client, buero_user, re
     assert response.status_code == 302
     draft_a.refresh_from_db()
     assert draft_a.public_text == "Fassung des Büros"
+
+
+def test_delete_of_a_report_changed_since_the_confirmation_page_is_refused(client, reporter_a, buero_user, draft_a):
+    client.force_login(reporter_a)
+    version = _version(client.get(f"/meldungen/{draft_a.pk}/loeschen/"))
+    assert version
+
+    # Meanwhile the Büro adds to the same draft.
+    draft_a.public_text = "Ergänzung des Büros"
+    status_update_save(update=draft_a, user=buero_user)
+
+    response = client.post(f"/meldungen/{draft_a.pk}/loeschen/", {"version": version})
+    assert response.status_code == 200
+    assert "seit Sie das Formular geöffnet haben" in response.content.decode()
+    assert StatusUpdate.objects.filter(pk=draft_a.pk, public_text="Ergänzung des Büros").exists()
+
+    # Having seen the page again, the person may delete the current version.
+    response = client.post(f"/meldungen/{draft_a.pk}/loeschen/", {"version": _version(response)})
+    assert response.status_code == 302
+    assert not StatusUpdate.objects.filter(pk=draft_a.pk).exists()

@@ -119,3 +119,24 @@ def test_command(round_with_reports, mailoutbox, capsys):
     assert len(mailoutbox) == 1
     with pytest.raises(CommandError, match="--datum muss ein Datum"):
         call_command("send_reminders", "--datum", "30.04.2026")
+
+
+def test_a_failing_mail_server_for_one_unit_does_not_stop_the_others(
+    report_round, measure_a, measure_b, people, mailoutbox, monkeypatch, caplog
+):
+    """Neither unit has reported; sending to unit A fails, unit B still gets its reminder, and
+    A's reminder is not logged as sent, so tomorrow's run tries again."""
+    from django.core import mail
+
+    real_send_mail = mail.send_mail
+
+    def flaky_send_mail(*, recipient_list, **kwargs):
+        if recipient_list == ["a@example.org"]:
+            raise ConnectionRefusedError("SMTP server down")
+        return real_send_mail(recipient_list=recipient_list, **kwargs)
+
+    monkeypatch.setattr("measures.reminders.send_mail", flaky_send_mail)
+    assert send_reminders(today=DEADLINE) == 1
+    assert [message.to for message in mailoutbox] == [["b@example.org"]]
+    assert list(SentReminder.objects.values_list("unit__name", flat=True)) == ["Stelle B"]
+    assert "Reminder to Stelle A" in caplog.text

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from measures.choices import Status, UpdateState
 from measures.models import StatusUpdate
@@ -103,6 +105,7 @@ def test_return_mails_the_author_who_sees_the_comment_and_resubmits(
     assert "Guten Tag Rita Rapport" in mail.body
     assert "Bitte den Fortschritt begründen." in mail.body
     assert f"/meldungen/{update.pk}/bearbeiten/" in mail.body
+    assert "Diese E-Mail wurde automatisch vom Umsetzungsmonitor verschickt." in mail.body
 
     client.force_login(reporter_with_mail)
     assert "Bitte den Fortschritt begründen." in client.get(f"/meine-massnahmen/{measure_a.pk}/").content.decode()
@@ -113,6 +116,20 @@ def test_return_mails_the_author_who_sees_the_comment_and_resubmits(
     assert response.status_code == 302
     update.refresh_from_db()
     assert update.state == UpdateState.SUBMITTED
+
+
+def test_return_mail_is_german_even_when_the_buero_works_in_english(
+    client, buero_user, reporter_with_mail, measure_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    update = make_update(measure_a, reporter_with_mail, state=UpdateState.SUBMITTED)
+    client.force_login(buero_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/en/pruefung/{update.pk}/", {"action": "return", "return_comment": "Bitte ergänzen."})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject == "Sachstandsmeldung zu Maßnahme 1.1 zurückgegeben"
+    assert f"/meldungen/{update.pk}/bearbeiten/" in mailoutbox[0].body
+    assert "/en/" not in mailoutbox[0].body
 
 
 def test_return_needs_a_comment(client, buero_user, submitted_a, mailoutbox):
@@ -135,6 +152,46 @@ def test_buero_publishes_its_own_update_directly(client, buero_user, measure_a):
     assert (update.state, update.author, update.reviewer) == (UpdateState.PUBLISHED, buero_user, buero_user)
     measure_a.refresh_from_db()
     assert measure_a.status == Status.DONE
+
+
+def test_buero_cannot_publish_a_units_draft_before_the_unit_submits_it(client, buero_user, draft_a, measure_a):
+    client.force_login(buero_user)
+    review = client.get(f"/pruefung/{draft_a.pk}/").content.decode()
+    assert 'value="publish"' not in review
+    assert 'value="publish"' not in client.get(f"/meldungen/{draft_a.pk}/bearbeiten/").content.decode()
+
+    response = client.post(f"/pruefung/{draft_a.pk}/", {"action": "publish", "return_comment": ""})
+    assert response.status_code == 200
+    assert "sobald die Stelle ihn einreicht" in response.content.decode()
+    response = client.post(f"/meldungen/{draft_a.pk}/bearbeiten/", {**FORM, "action": "publish"})
+    assert response.status_code == 200
+    assert "sobald die Stelle ihn einreicht" in response.content.decode()
+    draft_a.refresh_from_db()
+    assert (draft_a.state, draft_a.public_text) == (UpdateState.DRAFT, "Läuft."), "nothing saved"
+    measure_a.refresh_from_db()
+    assert measure_a.status == Status.NO_REPORT
+
+
+def test_the_message_after_saving_says_the_state_the_report_is_in(client, reporter_a, measure_a, buero_user):
+    returned = make_update(measure_a, reporter_a, state=UpdateState.RETURNED, return_comment="Bitte ergänzen.")
+    client.force_login(reporter_a)
+    response = client.post(f"/meldungen/{returned.pk}/bearbeiten/", {**FORM, "action": "draft"}, follow=True)
+    assert "sie bleibt zurückgegeben, bis Sie sie erneut zur Prüfung einreichen" in response.content.decode()
+    returned.refresh_from_db()
+    assert returned.state == UpdateState.RETURNED
+
+    # A reporter's forged "publish" saves a draft and says so.
+    response = client.post(f"/meine-massnahmen/{measure_a.pk}/meldung/", {**FORM, "action": "publish"}, follow=True)
+    content = response.content.decode()
+    assert "Die Meldung wurde als Entwurf gespeichert." in content
+    assert "veröffentlicht." not in content
+
+    submitted = make_update(measure_a, reporter_a, state=UpdateState.SUBMITTED)
+    client.force_login(buero_user)
+    response = client.post(f"/meldungen/{submitted.pk}/bearbeiten/", {**FORM, "action": "draft"}, follow=True)
+    assert "sie liegt dem Büro weiter zur Prüfung vor" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.state == UpdateState.SUBMITTED
 
 
 def test_postponed_needs_a_public_reason(client, reporter_a, measure_a):
@@ -204,6 +261,27 @@ def test_history_page_lists_changes_with_their_authors(client, reporter_a, buero
     assert "Umsetzungsstand" in content  # the measure's status changed on publish
 
 
+def test_history_page_queries_do_not_grow_with_the_number_of_changes(
+    client, reporter_a, measure_a, django_assert_max_num_queries
+):
+    update = make_update(measure_a, reporter_a)
+
+    def edit(times):
+        for number in range(times):
+            update.progress = number
+            status_update_save(update=update, user=reporter_a)
+
+    client.force_login(reporter_a)
+    url = f"/meine-massnahmen/{measure_a.pk}/verlauf/"
+    edit(2)
+    with CaptureQueriesContext(connection) as few:
+        assert "Fortschritt (%)" in client.get(url).content.decode()
+    edit(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        content = client.get(url).content.decode()
+    assert content.count("Fortschritt (%)") >= 22
+
+
 def test_my_measures_shows_status_last_report_and_due(client, reporter_a, measure_a, report_round, draft_a):
     client.force_login(reporter_a)
     content = client.get("/meine-massnahmen/").content.decode()
@@ -252,3 +330,13 @@ def test_published_updates_cannot_be_deleted(measure_a, buero_user, submitted_a)
     with pytest.raises(WorkflowError, match="Veröffentlichte Meldungen werden nicht gelöscht"):
         status_update_delete(update=submitted_a, user=buero_user)
     assert StatusUpdate.objects.filter(pk=submitted_a.pk).exists()
+
+
+def test_nobody_edits_a_published_update_on_the_staff_pages(client, buero_user, reporter_a, submitted_a, measure_a):
+    status_update_review_publish(update=submitted_a, reviewer=buero_user)
+    for person in (buero_user, reporter_a):
+        client.force_login(person)
+        assert client.get(f"/meldungen/{submitted_a.pk}/bearbeiten/").status_code == 404
+        detail = client.get(f"/meine-massnahmen/{measure_a.pk}/").content.decode()
+        assert f"/meldungen/{submitted_a.pk}/bearbeiten/" not in detail
+    assert not StatusUpdate.objects.editable_by(buero_user).filter(pk=submitted_a.pk).exists()
