@@ -11,8 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied
-from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
+from django.core.files.uploadhandler import FileUploadHandler, MemoryFileUploadHandler, StopUpload
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -47,6 +46,23 @@ class LimitedMemoryUploadHandler(MemoryFileUploadHandler):
         return super().receive_data_chunk(raw_data, start)
 
 
+class RefusingUploadHandler(FileUploadHandler):
+    """For a request already declared too large: reads the fields before the file (CSRF token,
+    concept) and stops at the file. The rest of the body is read and discarded, never stored,
+    so that the browser receives the page with the message instead of a reset connection."""
+
+    stopped = True
+
+    def new_file(self, *args, **kwargs):
+        raise StopUpload(connection_reset=False)
+
+    def receive_data_chunk(self, raw_data, start):
+        return None
+
+    def file_complete(self, file_size):
+        return None
+
+
 class ImportForm(forms.Form):
     concept = forms.ModelChoiceField(label=_("Konzept"), queryset=Concept.objects.all())
     file = forms.FileField(
@@ -61,11 +77,6 @@ class ExportForm(forms.Form):
         label=_("Format"),
         choices=[("xlsx", "Excel (.xlsx)"), ("ods", "LibreOffice (.ods)"), ("csv", "CSV (.csv)"), ("json", "JSON")],
     )
-
-
-def _require_buero(request):
-    if not request.user.is_buero:
-        raise PermissionDenied
 
 
 def _storage(name=None):
@@ -100,23 +111,45 @@ class CatalogueImportExportMixin:
             **extra,
         }
 
+    def _preview_response(self, request, outcome, concept, file_name, token, *, stale=False):
+        """The preview page; without a token it only shows what is wrong and offers no confirmation.
+
+        ``stale``: a confirm found problems the preview did not, because the catalogue changed.
+        """
+        return TemplateResponse(
+            request,
+            "admin/measures/measure/import_preview.html",
+            self._context(
+                request,
+                _("Vorschau des Imports"),
+                outcome=outcome,
+                concept=concept,
+                file_name=file_name,
+                token=token,
+                stale=stale,
+            ),
+        )
+
     @csrf_exempt  # the upload handlers must be set before the CSRF check reads the body
     def import_view(self, request):
-        _require_buero(request)
-        form_error, handler = None, None
+        handler = None
         if request.method == "POST":
             if int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_UPLOAD_BYTES + 64 * 1024:
-                form_error = _too_large_message()  # refused before reading the body
+                handler = RefusingUploadHandler(request)  # refused without reading the file
             else:
                 handler = LimitedMemoryUploadHandler(request)
-                request.upload_handlers = [handler]
-        return csrf_protect(self._import_view)(request, form_error, handler)
+            request.upload_handlers = [handler]
+        return csrf_protect(self._import_view)(request, handler)
 
-    def _import_view(self, request, form_error, handler):
-        form = ImportForm(request.POST or None, request.FILES or None) if not form_error else ImportForm()
+    def _import_view(self, request, handler):
+        form_error = None
+        form = ImportForm(request.POST, request.FILES) if handler is not None else ImportForm()  # reads the body
         if handler is not None and handler.stopped:
+            # Only the size message (the cut-off file would also count as missing), and the
+            # chosen concept stays chosen.
             form_error = _too_large_message()
-        if request.method == "POST" and not form_error and form.is_valid():
+            form = ImportForm(initial={"concept": request.POST.get("concept")})
+        if form.is_bound and form.is_valid():
             upload = form.cleaned_data["file"]
             concept = form.cleaned_data["concept"]
             data = upload.read()
@@ -139,18 +172,7 @@ class CatalogueImportExportMixin:
                         },
                         salt=CONFIRM_SALT,
                     )
-                return TemplateResponse(
-                    request,
-                    "admin/measures/measure/import_preview.html",
-                    self._context(
-                        request,
-                        _("Vorschau des Imports"),
-                        outcome=outcome,
-                        concept=concept,
-                        file_name=upload.name,
-                        token=token,
-                    ),
-                )
+                return self._preview_response(request, outcome, concept, upload.name, token)
         return TemplateResponse(
             request,
             "admin/measures/measure/import.html",
@@ -158,14 +180,21 @@ class CatalogueImportExportMixin:
         )
 
     def import_confirm_view(self, request):
-        _require_buero(request)
         if request.method != "POST":
             return redirect("admin:measures_measure_import")
         try:
             payload = signing.loads(request.POST.get("token", ""), salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
         except signing.BadSignature:
             payload = None
-        storage = _storage(payload["storage"]) if payload else None
+        # Only the person who previewed may use (and so use up) the stored upload.
+        storage = _storage(payload["storage"]) if payload and payload["user"] == request.user.pk else None
+        try:
+            return self._confirm(request, payload, storage)
+        finally:
+            if storage is not None:
+                storage.remove()  # a token is good for one confirm, whatever its outcome
+
+    def _confirm(self, request, payload, storage):
         data = storage.read() if storage else None
         concept = Concept.objects.filter(pk=payload["concept"]).first() if payload else None
         if (
@@ -187,19 +216,7 @@ class CatalogueImportExportMixin:
             return redirect("admin:measures_measure_import")
         if not outcome.ok:
             # The catalogue changed since the preview; show what is wrong now, nothing was written.
-            return TemplateResponse(
-                request,
-                "admin/measures/measure/import_preview.html",
-                self._context(
-                    request,
-                    _("Vorschau des Imports"),
-                    outcome=outcome,
-                    concept=concept,
-                    file_name=payload["file"],
-                    token=None,
-                ),
-            )
-        storage.remove()
+            return self._preview_response(request, outcome, concept, payload["file"], token=None, stale=True)
         record = outcome.record
         messages.success(
             request,
@@ -217,7 +234,6 @@ class CatalogueImportExportMixin:
         return redirect(reverse("admin:measures_importrecord_change", args=[record.pk]))
 
     def export_view(self, request):
-        _require_buero(request)
         form = ExportForm(request.GET or None)
         if form.is_valid():
             concept, file_format = form.cleaned_data["concept"], form.cleaned_data["format"]
@@ -234,7 +250,6 @@ class CatalogueImportExportMixin:
         )
 
     def template_view(self, request):
-        _require_buero(request)
         response = HttpResponse(blank_template("xlsx"), content_type=EXPORT_FORMATS["xlsx"])
         response["Content-Disposition"] = 'attachment; filename="vorlage-massnahmen.xlsx"'
         return response

@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .resources import MeasureResource
-from .spreadsheets import neutralise_formula
+from .spreadsheets import SHEET_TITLE, neutralise_formula
 from .widgets import GermanDateWidget, GermanDecimalWidget, PercentWidget
 
 EXPORT_FORMATS = {
@@ -24,7 +24,6 @@ EXPORT_FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
-SHEET_TITLE = "Maßnahmen"
 _TYPED_COLUMNS = {
     "Beginn": (GermanDateWidget(), "DD.MM.YYYY"),
     "Ende": (GermanDateWidget(), "DD.MM.YYYY"),
@@ -34,13 +33,10 @@ _TYPED_COLUMNS = {
 }
 
 
-def catalogue_dataset(concept, *, include_internal: bool, blank: bool = False) -> tablib.Dataset:
+def catalogue_dataset(concept, *, include_internal: bool) -> tablib.Dataset:
     """The concept's measures as rendered text, one row per measure, in the import's columns."""
     with translation.override("de"):
-        resource = MeasureResource(concept=concept, include_internal=include_internal)
-        if blank:
-            return tablib.Dataset(headers=MeasureResource.column_names(include_internal=include_internal))
-        return resource.export(queryset=resource.get_queryset())
+        return MeasureResource(concept=concept, include_internal=include_internal).export()
 
 
 def render_dataset(dataset: tablib.Dataset, file_format: str) -> bytes:
@@ -96,7 +92,7 @@ def export_catalogue(concept, file_format: str, *, include_internal: bool) -> by
 
 
 def blank_template(file_format: str = "xlsx") -> bytes:
-    return render_dataset(catalogue_dataset(None, include_internal=True, blank=True), file_format)
+    return render_dataset(tablib.Dataset(headers=MeasureResource.column_names(include_internal=True)), file_format)
 
 
 def export_file_name(concept, file_format: str) -> str:

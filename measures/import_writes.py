@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from .choices import Role, UpdateState
@@ -48,7 +48,7 @@ def write_pending(rows: list[PendingRow], *, user, change_reason: str, today, up
     for measure in created:
         measure.created_at = now
     Measure.objects.bulk_create(created, batch_size=BATCH)
-    if any(updates):
+    if updates:
         update_fields = {*update_fields, "status_date"}
     _update_measures([row.measure for row in rows if not row.is_create], [*update_fields, "updated_at"])
     _write_goals(rows)
@@ -99,15 +99,21 @@ def _update_measures(measures, field_names):
 
 
 def _write_goals(rows):
-    removed, added = [], []
+    removed, added = {}, []
     for row in rows:
         if "goals" not in row.relations or "Ziele" not in row.changes:
             continue
         wanted = {goal.pk for goal in row.relations["goals"]}
-        removed += [(row.measure.pk, goal_id) for goal_id in row.before["goals"] - wanted]
+        if row.before["goals"] - wanted:
+            removed[row.measure.pk] = row.before["goals"] - wanted
         added += [GoalLink(measure_id=row.measure.pk, goal_id=goal_id) for goal_id in wanted - row.before["goals"]]
-    for measure_id, goal_id in removed:  # rare: a goal taken off a measure
-        GoalLink.objects.filter(measure_id=measure_id, goal_id=goal_id).delete()
+    measure_ids = list(removed)
+    # One DELETE per batch of measures; the batch keeps the OR chain within SQLite's expression depth.
+    for start in range(0, len(measure_ids), 200):
+        condition = Q()
+        for measure_id in measure_ids[start : start + 200]:
+            condition |= Q(measure_id=measure_id, goal_id__in=removed[measure_id])
+        GoalLink.objects.filter(condition).delete()
     GoalLink.objects.bulk_create(added, batch_size=BATCH)
 
 

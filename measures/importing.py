@@ -7,9 +7,9 @@ Nothing is written unless the whole file is free of problems.
 
 import codecs
 import csv
-import difflib
 import hashlib
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -24,14 +24,20 @@ from django.db import transaction
 from django.utils import translation
 from odf import opendocument, teletype
 from odf.namespaces import TABLENS, TEXTNS
+from openpyxl.utils import get_column_letter
 from tablib.formats._ods import ODSFormat
 
 from .models import ImportRecord
 from .resources import MeasureResource
-from .widgets import LINE_COLUMN, TextWidget
+from .spreadsheets import SHEET_TITLE
+from .widgets import LINE_COLUMN, is_blank, suggest
+
+logger = logging.getLogger(__name__)
 
 FORMATS = ("xlsx", "ods", "csv")
 TABLE_CACHE_SECONDS = 24 * 60 * 60
+# Entries of an .xlsx or .ods archive; real tables have a few dozen.
+MAX_ARCHIVE_MEMBERS = 10_000
 # Mojibake of UTF-8 read as Windows-1252, e.g. "Ã¼" for "ü".
 _MOJIBAKE = re.compile(
     "[ÂÃ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
@@ -45,7 +51,7 @@ class ImportFileError(Exception):
 @dataclass
 class RowProblem:
     line: int | None
-    column: str
+    column: str  # a heading, or the column's letter where it has none
     value: str
     message: str
 
@@ -163,8 +169,13 @@ def _check_zip(data: bytes, required_member: str, label: str) -> zipfile.ZipFile
         raise not_a_file
     # The sizes in the archive's directory bound what decompression may produce: zipfile
     # stops at the declared size, so a lying entry fails its checksum instead of growing.
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise ImportFileError(
+            f"Die Datei besteht aus {_german_int(len(members))} Einzeldateien; erlaubt sind höchstens "
+            f"{_german_int(MAX_ARCHIVE_MEMBERS)}. Die Datei wird nicht gelesen."
+        )
     unpacked = sum(member.file_size for member in members)
-    if unpacked > settings.IMPORT_MAX_DECOMPRESSED_BYTES or len(members) > 10_000:
+    if unpacked > settings.IMPORT_MAX_DECOMPRESSED_BYTES:
         raise ImportFileError(
             f"Die Datei würde entpackt {_megabytes(unpacked)} groß; erlaubt sind höchstens "
             f"{_megabytes(settings.IMPORT_MAX_DECOMPRESSED_BYTES)}. Die Datei wird nicht gelesen."
@@ -206,7 +217,7 @@ class _RowCollector:
 
     def add(self, line: int, values) -> None:
         values = list(values)
-        while values and _blank(values[-1]):
+        while values and is_blank(values[-1]):
             values.pop()
         if not values:
             self.blank_run += 1
@@ -226,10 +237,6 @@ class _RowCollector:
             )
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _read_xlsx(data: bytes) -> list:
     _check_zip(data, "xl/workbook.xml", "Excel")
     collector = _RowCollector()
@@ -237,7 +244,7 @@ def _read_xlsx(data: bytes) -> list:
         # openpyxl parses through defusedxml when it is installed (openpyxl.xml.DEFUSEDXML).
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            sheet = workbook["Maßnahmen"] if "Maßnahmen" in workbook.sheetnames else workbook.worksheets[0]
+            sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
             # Read to the last row present instead of trusting (or first computing) the stored dimension.
             sheet.reset_dimensions()
             for line, values in enumerate(sheet.iter_rows(values_only=True), 1):
@@ -268,7 +275,7 @@ def _read_ods(data: bytes) -> list:
     sheets = [node for node in document.spreadsheet.childNodes if node.qname == (TABLENS, "table")]
     if not sheets:
         raise _unreadable("LibreOffice")
-    sheet = next((s for s in sheets if s.getAttribute("name") == "Maßnahmen"), sheets[0])
+    sheet = next((s for s in sheets if s.getAttribute("name") == SHEET_TITLE), sheets[0])
     collector = _RowCollector()
     line = 0
     for row in _children(sheet, "table-row", containers=("table-rows", "table-header-rows", "table-row-group")):
@@ -282,7 +289,7 @@ def _read_ods(data: bytes) -> list:
             # a huge repeat at the end of a row is padding and is cut off.
             values.extend([value] * min(repeat, 200))
         repeat_rows = int(row.getAttribute("numberrowsrepeated") or 1)
-        if all(_blank(value) for value in values):
+        if all(is_blank(value) for value in values):
             # LibreOffice pads sheets with one blank row repeated a million times: one blank line.
             line += repeat_rows
             collector.add(line, [])
@@ -389,20 +396,22 @@ def check_columns(header_row, rows, *, include_internal=True) -> tuple[list, lis
     width = max(len(values) for _line, values in rows)
     for position in range(max(width, len(header))):
         raw = header[position] if position < len(header) else None
-        if _blank(raw):
-            has_data = any(position < len(values) and not _blank(values[position]) for _line, values in rows)
+        if is_blank(raw):
+            has_data = any(position < len(values) and not is_blank(values[position]) for _line, values in rows)
             if has_data:
                 problems.append(
                     RowProblem(
-                        header_line, _column_letter(position), "", "Die Spalte enthält Werte, aber keine Überschrift."
+                        header_line,
+                        get_column_letter(position + 1),
+                        "",
+                        "Die Spalte enthält Werte, aber keine Überschrift.",
                     )
                 )
             columns.append(None)
             continue
         name = by_key.get(_normalise_header(raw))
         if name is None:
-            hint = difflib.get_close_matches(str(raw).strip(), known, n=1, cutoff=0.6)
-            message = "Unbekannte Spalte." + (f" Meinten Sie „{hint[0]}“?" if hint else "")
+            message = "Unbekannte Spalte." + suggest(str(raw), known, normalise=_normalise_header, n=1, cutoff=0.6)
             if not include_internal and _normalise_header(raw) in {
                 _normalise_header(c) for c in MeasureResource.INTERNAL_COLUMNS
             }:
@@ -422,41 +431,17 @@ def check_columns(header_row, rows, *, include_internal=True) -> tuple[list, lis
     return columns, problems
 
 
-def _column_letter(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, remainder = divmod(position - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return f"Spalte {letters}"
-
-
-def build_dataset(columns, rows) -> tuple[tablib.Dataset, list]:
-    """The rows as a dataset for the resource, plus problems that span rows (duplicate numbers)."""
+def build_dataset(columns, rows) -> tablib.Dataset:
+    """The rows as a dataset for the resource, each with its line number in the file."""
     names = [name for name in columns if name]
     dataset = tablib.Dataset(headers=[*names, LINE_COLUMN])
-    code_lines, problems = {}, []
     for line, values in rows:
         row = {}
         for position, name in enumerate(columns):
             if name:
                 row[name] = values[position] if position < len(values) else None
         dataset.append([*(row[name] for name in names), line])
-        code = TextWidget().clean(row.get(MeasureResource.CODE))
-        if code:
-            code_lines.setdefault(code, []).append(line)
-    for code, lines in code_lines.items():
-        if len(lines) > 1:
-            for line in lines[1:]:
-                problems.append(
-                    RowProblem(
-                        line,
-                        MeasureResource.CODE,
-                        code,
-                        f"Die Nummer steht schon in Zeile {lines[0]}. Erwartet wird jede Nummer nur einmal je Datei.",
-                    )
-                )
-    return dataset, problems
+    return dataset
 
 
 # Preview and import ------------------------------------------------------------------------
@@ -470,8 +455,16 @@ def _row_problems(row_result) -> list:
             for message in errors:
                 problems.append(RowProblem(row_result.line, column, _display(value), message))
     for error in row_result.errors:
+        # The exception is for the maintainer's log; the Büro gets a sentence it can act on.
+        logger.error("Import of line %s failed", row_result.line, exc_info=error.error)
         problems.append(
-            RowProblem(row_result.line, "", "", f"Die Zeile konnte nicht gespeichert werden ({error.error}).")
+            RowProblem(
+                row_result.line,
+                "",
+                "",
+                "Die Zeile konnte wegen eines internen Fehlers nicht verarbeitet werden. Bitte wenden Sie sich "
+                "an die technische Betreuung.",
+            )
         )
     return problems
 
@@ -493,8 +486,7 @@ def run_import(
         columns, problems = check_columns(header_row, rows, include_internal=include_internal)
         if problems:
             return ImportOutcome(rows=[], problems=problems, file_format=file_format)
-        dataset, problems = build_dataset(columns, rows)
-        dry_run = dry_run or bool(problems)  # duplicate numbers: preview the rows, write nothing
+        dataset = build_dataset(columns, rows)
         with transaction.atomic():
             record = None
             if not dry_run:
@@ -512,7 +504,16 @@ def run_import(
             )
             preview = []
             for base_error in result.base_errors:
-                problems.append(RowProblem(None, "", "", f"Der Import ist fehlgeschlagen ({base_error.error})."))
+                logger.error("Import of %s failed", file_name, exc_info=base_error.error)
+                problems.append(
+                    RowProblem(
+                        None,
+                        "",
+                        "",
+                        "Der Import ist wegen eines internen Fehlers fehlgeschlagen; es wurde nichts gespeichert. "
+                        "Bitte wenden Sie sich an die technische Betreuung.",
+                    )
+                )
             for row_result in result.rows:
                 row_problems = _row_problems(row_result)
                 problems.extend(row_problems)

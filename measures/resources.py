@@ -130,7 +130,7 @@ class MeasureResource(resources.ModelResource):
         names = [cls.fields[name].column_name for name in cls._meta.fields]
         return [name for name in names if include_internal or name not in cls.INTERNAL_COLUMNS]
 
-    # Lookups, loaded once per import or export --------------------------------------------
+    # Lookups, loaded once per import --------------------------------------------
 
     def load_lookups(self):
         self.fields_by_number = {field.number: field for field in FieldOfAction.objects.filter(concept=self.concept)}
@@ -160,11 +160,9 @@ class MeasureResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.pending = []
+        self.first_line_of_code = {}  # each number's first line in the file
         self.load_lookups()
         self.existing = {measure.code: measure for measure in self.get_queryset()}
-
-    def before_export(self, queryset, **kwargs):
-        self.load_lookups()
 
     def init_instance(self, row=None):
         return Measure(concept=self.concept)
@@ -232,8 +230,8 @@ class MeasureResource(resources.ModelResource):
             if {value.pk for value in values} != self._before_relations[name]:
                 changes.append(self.fields[name].column_name)
         self._changes = changes
-        if import_validation_errors or instance.pk is None:
-            return False
+        if import_validation_errors or instance.pk is None or self._first_line is not None:
+            return False  # a repeated number is an error even where nothing changed
         return not changes
 
     def _status_changed(self):
@@ -246,6 +244,11 @@ class MeasureResource(resources.ModelResource):
         def add(column, message):
             errors.setdefault(column, []).append(message)
 
+        if self._first_line is not None:
+            add(
+                self.CODE,
+                f"Die Nummer steht schon in Zeile {self._first_line}. Erwartet wird jede Nummer nur einmal je Datei.",
+            )
         try:
             # Field rules (lengths, required texts, ranges); uniqueness is checked on the whole file.
             instance.full_clean(
@@ -329,10 +332,15 @@ class MeasureResource(resources.ModelResource):
 
     def import_row(self, row, instance_loader, **kwargs):
         self._changes = []
+        line = row.get(LINE_COLUMN) or kwargs.get("row_number")
+        code = TextWidget().clean(row.get(self.CODE))
+        first_line = self.first_line_of_code.setdefault(code, line) if code else line
+        # Set for the second and later rows with the same number; validate_instance reports it.
+        self._first_line = first_line if first_line != line else None
         row_result = super().import_row(row, instance_loader, **kwargs)
         row_result.changed_columns = self._changes
-        row_result.line = row.get(LINE_COLUMN)
-        row_result.code = TextWidget().clean(row.get(self.CODE))
+        row_result.line = line
+        row_result.code = code
         return row_result
 
 

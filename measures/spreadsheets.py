@@ -1,5 +1,8 @@
 """Shared helpers for every spreadsheet and CSV the application writes."""
 
+# The sheet the export writes and the import reads first.
+SHEET_TITLE = "Maßnahmen"
+
 # Cells starting with these characters are read as formulas by Excel, LibreOffice and
 # Google Sheets (CSV injection, OWASP). Tab and carriage return count too.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import translation
+from django.utils.translation import ngettext
 from import_export import widgets
 
 from .spreadsheets import FORMULA_PREFIXES
@@ -27,21 +28,30 @@ def restore_formula(value: str) -> str:
     return value
 
 
-def suggest(value: str, candidates) -> str:
-    """A German hint naming the closest known values, or nothing."""
-    matches = difflib.get_close_matches(value, list(candidates), n=3, cutoff=0.5)
+def suggest(value: str, candidates, *, normalise=None, n=3, cutoff=0.5) -> str:
+    """A German hint naming the closest known values, or nothing.
+
+    With ``normalise``, value and candidates are compared in that form and the candidates
+    are named as written.
+    """
+    candidates = list(candidates)
+    if normalise is None:
+        matches = difflib.get_close_matches(value, candidates, n=n, cutoff=cutoff)
+    else:
+        by_key = {normalise(candidate): candidate for candidate in candidates}
+        matches = [by_key[key] for key in difflib.get_close_matches(normalise(value), list(by_key), n=n, cutoff=cutoff)]
     if not matches:
         return ""
     return " Meinten Sie " + " oder ".join(f"„{match}“" for match in matches) + "?"
 
 
-def _is_blank(value) -> bool:
+def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 class TextWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        if _is_blank(value):
+        if is_blank(value):
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -56,7 +66,7 @@ class GermanDateWidget(widgets.Widget):
     """TT.MM.JJJJ; spreadsheet date cells and ISO dates are read too."""
 
     def clean(self, value, row=None, **kwargs):
-        if _is_blank(value):
+        if is_blank(value):
             return None
         if isinstance(value, datetime):
             return value.date()
@@ -85,7 +95,7 @@ class GermanDecimalWidget(widgets.Widget):
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        if _is_blank(value):
+        if is_blank(value):
             return None
         if isinstance(value, bool):
             raise ValueError(self._message())
@@ -111,14 +121,18 @@ class GermanDecimalWidget(widgets.Widget):
         return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
 class PercentWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        if _is_blank(value):
+        if is_blank(value):
             return None
         text = str(value).replace("%", "").strip()
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))
-        if not text.isdigit() or int(text) > 100:
+        # Only ASCII digits: str.isdigit() accepts "²" or "①", which int() then refuses.
+        if not _ASCII_DIGITS.fullmatch(text) or int(text) > 100:
             raise ValueError("Kein gültiger Fortschritt. Erwartet wird eine ganze Zahl von 0 bis 100.")
         return int(text)
 
@@ -142,7 +156,7 @@ class GermanBooleanWidget(widgets.Widget):
             return True
         if text in self.FALSE:
             return False
-        raise ValueError("Erwartet wird „ja“ oder „nein“.")
+        raise ValueError("Kein gültiger Wert. Erwartet wird „ja“ oder „nein“.")
 
     def render(self, value, obj=None, **kwargs):
         return "ja" if value else "nein"
@@ -177,7 +191,7 @@ class ChoiceWidget(widgets.Widget):
         return lookup
 
     def clean(self, value, row=None, **kwargs):
-        if _is_blank(value):
+        if is_blank(value):
             return self.default
         found = self._lookup().get(_fold(str(value)))
         if found is None:
@@ -213,7 +227,7 @@ def _number(value):
 
 class FieldOfActionWidget(ConceptLookupMixin, widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        if _is_blank(value):
+        if is_blank(value):
             raise ValueError("Pflichtangabe fehlt. Erwartet wird die Nummer eines Handlungsfelds dieses Konzepts.")
         fields_by_number = self.resource.fields_by_number
         number = _number(value)
@@ -237,13 +251,13 @@ class FieldOfActionWidget(ConceptLookupMixin, widgets.Widget):
 
 class GoalsWidget(ConceptLookupMixin, widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        if _is_blank(value):
+        if is_blank(value):
             return []
         goals_by_number = self.resource.goals_by_number
         numbers = [value] if isinstance(value, int | float) else re.split(r"[;,\n]", str(value))
         goals, unknown = [], []
         for item in numbers:
-            if _is_blank(item):
+            if is_blank(item):
                 continue
             number = _number(item)
             if number in goals_by_number:
@@ -253,9 +267,14 @@ class GoalsWidget(ConceptLookupMixin, widgets.Widget):
         if unknown:
             known = ", ".join(str(number) for number in goals_by_number) or "keine"
             raise ValueError(
-                "Unbekanntes Ziel "
-                + ", ".join(f"„{item}“" for item in unknown)
-                + f". Erwartet werden Nummern von Zielen dieses Konzepts, getrennt durch Semikolon: {known}."
+                ngettext(
+                    "Unbekanntes Ziel %(items)s. Erwartet werden Nummern von Zielen dieses Konzepts, getrennt "
+                    "durch Semikolon: %(known)s.",
+                    "Unbekannte Ziele %(items)s. Erwartet werden Nummern von Zielen dieses Konzepts, getrennt "
+                    "durch Semikolon: %(known)s.",
+                    len(unknown),
+                )
+                % {"items": ", ".join(f"„{item}“" for item in unknown), "known": known}
             )
         return goals
 
@@ -265,7 +284,7 @@ class GoalsWidget(ConceptLookupMixin, widgets.Widget):
 
 class UnitsWidget(ConceptLookupMixin, widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        if _is_blank(value):
+        if is_blank(value):
             return []
         units, unknown = [], []
         for item in _LIST_SPLIT.split(str(value)):
@@ -280,9 +299,14 @@ class UnitsWidget(ConceptLookupMixin, widgets.Widget):
         if unknown:
             hints = "".join(suggest(name, self.resource.unit_names) for name in unknown)
             raise ValueError(
-                "Unbekannte Stelle "
-                + ", ".join(f"„{name}“" for name in unknown)
-                + ". Erwartet werden Namen oder Kurznamen verantwortlicher Stellen, getrennt durch Semikolon."
+                ngettext(
+                    "Unbekannte Stelle %(names)s. Erwartet werden Namen oder Kurznamen verantwortlicher Stellen, "
+                    "getrennt durch Semikolon.",
+                    "Unbekannte Stellen %(names)s. Erwartet werden Namen oder Kurznamen verantwortlicher Stellen, "
+                    "getrennt durch Semikolon.",
+                    len(unknown),
+                )
+                % {"names": ", ".join(f"„{name}“" for name in unknown)}
                 + hints
             )
         return units

@@ -52,15 +52,19 @@ def test_a_reporter_without_staff_access_is_sent_to_the_login(client, reporter_a
 
 @pytest.mark.parametrize("url", [IMPORT_URL, EXPORT_URL, TEMPLATE_URL])
 def test_a_staff_reporter_is_refused(client, staff_reporter, url):
+    """Staff access does not open the admin to anyone but the Büro."""
     client.force_login(staff_reporter)
-    assert client.get(url).status_code == 403
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
 
 
 def test_a_staff_reporter_cannot_upload_or_confirm(client, staff_reporter, measure):
     client.force_login(staff_reporter)
     before = database_state()
-    assert _upload(client, measure.concept).status_code == 403
-    assert client.post(CONFIRM_URL, {"token": "x"}).status_code == 403
+    for response in (_upload(client, measure.concept), client.post(CONFIRM_URL, {"token": "x"})):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
     assert database_state() == before
 
 
@@ -69,8 +73,9 @@ def test_the_changelist_offers_import_and_export_to_the_buero_only(client, buero
     page = buero_client.get(changelist).content.decode()
     assert IMPORT_URL in page and EXPORT_URL in page
     client.force_login(staff_reporter)
-    page = client.get(changelist).content.decode()
-    assert IMPORT_URL not in page
+    response = client.get(changelist)
+    assert response.status_code == 302
+    assert IMPORT_URL not in response.content.decode()
 
 
 def test_upload_preview_confirm(buero_client, buero_user, measure):
@@ -112,6 +117,61 @@ def test_the_confirm_reads_the_file_from_the_shared_cache(buero_client, measure)
     assert not ImportRecord.objects.exists()
 
 
+def test_a_confirm_after_the_catalogue_changed_says_so_and_uses_up_the_upload(buero_client, measure, unit_b):
+    rows = [[*ROWS[0], "Federführung"], ["1.1", "Neuer Titel", "1", "Stelle A"], ["1.2", "Neu", "1", "Stelle B"]]
+    preview = _upload(buero_client, measure.concept, csv_file(rows), "katalog.csv")
+    token = preview.context["token"]
+    assert token
+    unit_b.delete()  # someone changes the catalogue between preview and confirm
+    before = database_state()
+
+    response = buero_client.post(CONFIRM_URL, {"token": token})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["stale"] is True
+    assert "Seit der Vorschau hat sich der Katalog geändert; es wurde nichts gespeichert." in page
+    assert "Bitte laden Sie die Datei erneut hoch." in page
+    assert "Bitte korrigieren Sie die Datei" not in page
+    assert "Unbekannte Stelle „Stelle B“" in page
+    assert CONFIRM_URL not in page
+    assert database_state() == before
+
+    again = buero_client.post(CONFIRM_URL, {"token": token}, follow=True)
+    assert "Die Vorschau ist abgelaufen oder ungültig" in again.content.decode()
+    assert database_state() == before
+
+
+def test_a_confirm_whose_file_fails_to_read_uses_up_the_upload(buero_client, measure, monkeypatch):
+    from measures import admin_import
+    from measures.importing import ImportFileError
+
+    token = _upload(buero_client, measure.concept).context["token"]
+
+    def unreadable(*args, **kwargs):
+        raise ImportFileError("Die Excel-Datei ist beschädigt und kann nicht gelesen werden.")
+
+    monkeypatch.setattr(admin_import, "run_import", unreadable)
+    response = buero_client.post(CONFIRM_URL, {"token": token}, follow=True)
+    assert "Die Excel-Datei ist beschädigt" in response.content.decode()
+    monkeypatch.undo()
+    again = buero_client.post(CONFIRM_URL, {"token": token}, follow=True)
+    assert "Die Vorschau ist abgelaufen oder ungültig" in again.content.decode()
+    assert not ImportRecord.objects.exists()
+
+
+def test_a_foreign_confirm_leaves_the_upload_to_its_owner(buero_client, measure):
+    from django.test import Client
+
+    token = _upload(buero_client, measure.concept).context["token"]
+    other = User.objects.create_user(username="buero-2", password="ein-sicheres-Passwort-123", is_staff=True)
+    other.groups.add(Group.objects.get(name=roles.BUERO))
+    client = Client()
+    client.force_login(other)
+    assert "abgelaufen oder ungültig" in client.post(CONFIRM_URL, {"token": token}, follow=True).content.decode()
+    assert buero_client.post(CONFIRM_URL, {"token": token}).status_code == 302
+    assert ImportRecord.objects.get().user.username == "buero-admin"
+
+
 def test_a_preview_with_errors_offers_no_confirm(buero_client, measure):
     rows = [*ROWS, ["1.3", "Kaputt", "7"]]
     before = database_state()
@@ -123,6 +183,40 @@ def test_a_preview_with_errors_offers_no_confirm(buero_client, measure):
     assert "Unbekanntes Handlungsfeld" in page
     assert CONFIRM_URL not in page
     assert database_state() == before
+
+
+def test_a_repeated_number_shows_as_an_error_row_in_the_preview(buero_client, measure):
+    rows = [ROWS[0], ["1.5", "Erste", "1"], ["1.5", "Zweite", "1"]]
+    before = database_state()
+    response = _upload(buero_client, measure.concept, csv_file(rows), "katalog.csv")
+    page = response.content.decode()
+    assert response.context["token"] is None
+    assert response.context["outcome"].counts == {"new": 1, "changed": 0, "unchanged": 0, "error": 1}
+    assert page.count('<tr class="import-error">') == 1
+    assert page.count('<tr class="import-new">') == 1
+    assert "1 Zeile mit Fehlern" in page
+    assert "Die Nummer steht schon in Zeile 2" in page
+    assert database_state() == before
+
+
+@pytest.mark.parametrize(
+    ("extra_rows", "note"),
+    [
+        ([["1.3", "Kaputt", "7"]], "Die Datei enthält einen Fehler."),
+        ([["1.3", "Kaputt", "7"], ["1.4", "Kaputt", "8"]], "Die Datei enthält 2 Fehler."),
+    ],
+)
+def test_the_error_note_counts_in_singular_and_plural(buero_client, measure, extra_rows, note):
+    response = _upload(buero_client, measure.concept, csv_file([*ROWS, *extra_rows]), "katalog.csv")
+    assert note in response.content.decode()
+
+
+def test_the_import_page_lists_the_columns_itself(buero_client, measure):
+    page = buero_client.get(IMPORT_URL).content.decode()
+    assert "README" not in page
+    assert "<li><strong>Nr.</strong> (Pflicht)</li>" in page
+    assert "<li>Federführung</li>" in page
+    assert "<li>Interne Notiz</li>" in page
 
 
 def test_a_broken_file_shows_its_message_on_the_form(buero_client, measure):
@@ -139,6 +233,24 @@ def test_an_upload_over_the_limit_is_refused_without_a_500(buero_client, measure
     settings.IMPORT_MAX_UPLOAD_BYTES = 100_000
     response = _upload(buero_client, measure.concept, b"x" * 120_000, "gross.csv")
     assert "Die Datei ist zu groß" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "size",
+    [300_000, 120_000],
+    ids=["declared-length-over-the-limit", "cut-off-while-reading"],
+)
+def test_an_upload_over_the_limit_shows_only_the_size_and_keeps_the_concept(buero_client, measure, settings, size):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 100_000 if size == 120_000 else 2000
+    response = _upload(buero_client, measure.concept, b"x" * size, "gross.csv")
+    page = response.content.decode()
+    form = response.context["form"]
+    assert response.context["form_error"].startswith("Die Datei ist zu groß")
+    assert not form.is_bound
+    assert form["concept"].value() == str(measure.concept.pk)
+    assert f'<option value="{measure.concept.pk}" selected>' in page
+    assert "errorlist" not in page
+    assert page.count('class="errornote"') == 1
 
 
 def test_a_tampered_or_foreign_token_is_refused(client, buero_client, measure, db):
@@ -207,7 +319,7 @@ def test_import_records_are_visible_to_the_buero_and_read_only(
     change = buero_client.get(reverse("admin:measures_importrecord_change", args=[record.pk])).content.decode()
     assert 'name="file_name"' not in change
     client.force_login(staff_reporter)
-    assert client.get(changelist).status_code == 403
+    assert client.get(changelist)["Location"].startswith(reverse("admin:login"))
 
 
 def test_the_upload_is_protected_against_cross_site_requests(buero_user, measure):
@@ -240,3 +352,23 @@ def test_bad_files_in_the_admin_give_a_german_message_never_a_500(buero_client, 
     assert response.status_code == 200
     assert message in response.content.decode()
     assert database_state() == before
+
+
+def test_an_oversized_upload_passes_the_csrf_check_without_the_file_being_read(buero_user, measure, settings):
+    from django.test import Client
+
+    settings.IMPORT_MAX_UPLOAD_BYTES = 2000
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(buero_user)
+    token = client.get(IMPORT_URL).context["csrf_token"]
+    response = client.post(
+        IMPORT_URL,
+        {
+            "csrfmiddlewaretoken": str(token),
+            "concept": measure.concept.pk,
+            "file": SimpleUploadedFile("gross.csv", b"x" * 300_000),
+        },
+    )
+    assert response.status_code == 200
+    assert "Die Datei ist zu groß" in response.content.decode()
+    assert response.context["form"]["concept"].value() == str(measure.concept.pk)

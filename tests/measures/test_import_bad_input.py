@@ -8,6 +8,7 @@ import zipfile
 import pytest
 
 from measures.importing import ImportFileError, run_import
+from measures.resources import MeasureResource
 
 from .conftest import csv_file, database_state, ods_file, xlsx_file
 
@@ -62,6 +63,23 @@ def test_a_zip_bomb_is_not_unpacked(measure, buero_user):
     bomb = _rezip(xlsx_file(GOOD_ROWS), {"xl/worksheets/sheet1.xml": b"\0" * (200 * 1024 * 1024)})
     assert len(bomb) < 1024 * 1024
     _import_fails_with(bomb, "bombe.xlsx", measure.concept, buero_user, message="würde entpackt 200,0 MB groß")
+
+
+def test_an_archive_with_too_many_entries_says_so(measure, buero_user, monkeypatch):
+    monkeypatch.setattr("measures.importing.MAX_ARCHIVE_MEMBERS", 20)
+    data = xlsx_file(GOOD_ROWS)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item.filename, source.read(item.filename))
+        for number in range(30):
+            target.writestr(f"xl/extra/{number}.xml", b"<x/>")
+    text = _import_fails_with(
+        buffer.getvalue(), "viele-teile.xlsx", measure.concept, buero_user, message="Die Datei besteht aus"
+    )
+    assert "Einzeldateien; erlaubt sind höchstens 20. Die Datei wird nicht gelesen." in text
+    assert "entpackt" not in text
 
 
 def test_a_file_padded_with_a_million_empty_rows_is_refused_quickly(measure, buero_user):
@@ -168,11 +186,47 @@ def test_missing_and_renamed_columns(measure, buero_user):
     assert all(problem.line == 1 for problem in problems)
 
 
+@pytest.mark.parametrize(
+    ("headers", "hint"),
+    [
+        (["nr", "Titel", "Handlungsfeld"], "Nr."),
+        (["Nr.", "TITEL:", "Handlungsfeld"], "Titel"),
+        (["Nr.", "Titel", "Handlungs feld"], "Handlungsfeld"),
+    ],
+)
+def test_a_misspelt_header_gets_a_hint_whatever_its_case(measure, buero_user, headers, hint):
+    problems = _rows_fail_with(csv_file([headers, ["1.1", "Test", "1"]]), "spalten.csv", measure.concept, buero_user)
+    unknown = next(problem for problem in problems if problem.message.startswith("Unbekannte Spalte."))
+    assert unknown.message.startswith(f"Unbekannte Spalte. Meinten Sie „{hint}“? Erlaubt sind:")
+
+
 def test_duplicate_codes_in_one_file(measure, buero_user):
     rows = [*GOOD_ROWS, ["1.2", "Noch einmal 1.2", "1"]]
     problems = _rows_fail_with(xlsx_file(rows), "doppelt.xlsx", measure.concept, buero_user)
     assert [(p.line, p.column, p.value) for p in problems] == [(4, "Nr.", "1.2")]
     assert "Die Nummer steht schon in Zeile 3" in problems[0].message
+
+
+def test_a_repeated_number_is_an_error_on_its_row_and_in_the_counts(measure, buero_user):
+    rows = [GOOD_ROWS[0], ["1.5", "Erste", "1"], ["1.5", "Zweite", "1"], ["1.5", "Dritte", "1"]]
+    problems = _rows_fail_with(xlsx_file(rows), "doppelt.xlsx", measure.concept, buero_user)
+    assert [(p.line, p.column, p.value) for p in problems] == [(3, "Nr.", "1.5"), (4, "Nr.", "1.5")]
+    assert all("Die Nummer steht schon in Zeile 2" in p.message for p in problems)
+
+    outcome = run_import(xlsx_file(rows), "doppelt.xlsx", concept=measure.concept, user=buero_user, dry_run=True)
+    assert outcome.counts == {"new": 1, "changed": 0, "unchanged": 0, "error": 2}
+    assert [(row.line, row.kind) for row in outcome.rows] == [(2, "new"), (3, "error"), (4, "error")]
+    assert [problem.column for problem in outcome.rows[1].problems] == ["Nr."]
+    assert len(outcome.problems) == outcome.counts["error"]
+
+
+def test_a_repeated_unchanged_number_is_an_error_too(measure, buero_user):
+    unchanged = ["1.1", "Testmaßnahme", "1"]
+    rows = [GOOD_ROWS[0], unchanged, unchanged]
+    problems = _rows_fail_with(csv_file(rows), "doppelt.csv", measure.concept, buero_user)
+    assert [(p.line, p.column) for p in problems] == [(3, "Nr.")]
+    outcome = run_import(csv_file(rows), "doppelt.csv", concept=measure.concept, user=buero_user, dry_run=True)
+    assert [row.kind for row in outcome.rows] == ["unchanged", "error"]
 
 
 def test_unknown_status_words(measure, buero_user):
@@ -205,7 +259,7 @@ def test_bad_dates_numbers_and_flags_say_what_is_expected(measure, buero_user):
     assert by_column["Beginn"] == "Kein gültiges Datum. Erwartet wird TT.MM.JJJJ, z. B. 31.12.2025."
     assert by_column["Budget (EUR)"] == "Keine gültige Zahl. Erwartet wird deutsche Schreibweise, z. B. 1.234,50."
     assert "ganze Zahl von 0 bis 100" in by_column["Fortschritt (%)"]
-    assert by_column["fortlaufend"] == "Erwartet wird „ja“ oder „nein“."
+    assert by_column["fortlaufend"] == "Kein gültiger Wert. Erwartet wird „ja“ oder „nein“."
 
 
 def test_rules_across_columns(measure, buero_user):
@@ -252,3 +306,79 @@ def test_an_unclosed_quote_in_a_csv(measure, buero_user):
         outcome_or_error = error
     assert database_state() == before
     assert isinstance(outcome_or_error, ImportFileError) or not outcome_or_error.ok
+
+
+@pytest.mark.parametrize("progress", ["²", "①", "٣", "5.0", "-5", "101"])
+def test_a_progress_that_is_not_a_plain_number_gets_the_german_message(measure, buero_user, progress):
+    rows = [["Nr.", "Titel", "Handlungsfeld", "Fortschritt (%)"], ["1.1", "Test", "1", progress]]
+    problems = _rows_fail_with(csv_file(rows), "fortschritt.csv", measure.concept, buero_user)
+    assert [(p.column, p.value, p.message) for p in problems] == [
+        ("Fortschritt (%)", progress, "Kein gültiger Fortschritt. Erwartet wird eine ganze Zahl von 0 bis 100.")
+    ]
+
+
+def test_an_internal_error_in_a_row_is_logged_not_shown(measure, buero_user, monkeypatch, caplog):
+    def broken(self, instance, import_validation_errors=None, validate_unique=True):
+        raise RuntimeError("geheime interne Einzelheit")
+
+    monkeypatch.setattr(MeasureResource, "validate_instance", broken)
+    problems = _rows_fail_with(csv_file(GOOD_ROWS), "intern.csv", measure.concept, buero_user)
+    assert [(p.line, p.message) for p in problems] == [
+        (
+            line,
+            "Die Zeile konnte wegen eines internen Fehlers nicht verarbeitet werden. Bitte wenden Sie sich an die "
+            "technische Betreuung.",
+        )
+        for line in (2, 3)
+    ]
+    assert not any("geheime" in str(p) for p in problems)
+    logged = [record for record in caplog.records if record.name == "measures.importing"]
+    assert [record.levelname for record in logged] == ["ERROR", "ERROR"]
+    assert "geheime interne Einzelheit" in str(logged[0].exc_info[1])
+
+
+def test_an_internal_error_of_the_whole_import_is_logged_not_shown(measure, buero_user, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("geheime interne Einzelheit")
+
+    monkeypatch.setattr("measures.resources.write_pending", broken)
+    problems = _rows_fail_with(csv_file(GOOD_ROWS), "intern.csv", measure.concept, buero_user)
+    assert [str(p) for p in problems] == [
+        "Datei: Der Import ist wegen eines internen Fehlers fehlgeschlagen; es wurde nichts gespeichert. "
+        "Bitte wenden Sie sich an die technische Betreuung."
+    ]
+    logged = [record for record in caplog.records if record.name == "measures.importing"]
+    assert len(logged) == 1 and logged[0].levelname == "ERROR"
+    assert "geheime interne Einzelheit" in str(logged[0].exc_info[1])
+
+
+def test_a_column_without_heading_is_named_by_its_letter(measure, buero_user):
+    rows = [["Nr.", "Titel", "Handlungsfeld"], ["1.1", "Test", "1", "ohne Überschrift"]]
+    problems = _rows_fail_with(csv_file(rows), "spalten.csv", measure.concept, buero_user)
+    assert [str(problem) for problem in problems] == [
+        "Zeile 1, Spalte „D“: Die Spalte enthält Werte, aber keine Überschrift."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("goals", "expected"),
+    [
+        ("x", "Unbekanntes Ziel „x“. Erwartet werden Nummern von Zielen dieses Konzepts"),
+        ("2; x", "Unbekannte Ziele „2“, „x“. Erwartet werden Nummern von Zielen dieses Konzepts"),
+    ],
+)
+def test_unknown_goals_singular_and_plural(measure, goal, buero_user, goals, expected):
+    rows = [["Nr.", "Titel", "Handlungsfeld", "Ziele"], ["1.1", "Test", "1", goals]]
+    problems = _rows_fail_with(csv_file(rows), "ziele.csv", measure.concept, buero_user)
+    assert [problem.column for problem in problems] == ["Ziele"]
+    assert problems[0].message.startswith(expected)
+    assert problems[0].message.endswith("getrennt durch Semikolon: 1.")
+
+
+def test_several_unknown_units_are_named_in_the_plural(measure, unit_b, buero_user):
+    rows = [["Nr.", "Titel", "Handlungsfeld", "Beteiligt"], ["1.1", "Test", "1", "Stele B; Nirgendwo"]]
+    problems = _rows_fail_with(csv_file(rows), "stellen.csv", measure.concept, buero_user)
+    assert problems[0].message.startswith(
+        "Unbekannte Stellen „Stele B“, „Nirgendwo“. Erwartet werden Namen oder Kurznamen verantwortlicher Stellen"
+    )
+    assert "Meinten Sie „Stelle B“" in problems[0].message

@@ -54,6 +54,21 @@ def test_import_measures_fails_with_german_errors_and_writes_nothing(measure, tm
     assert database_state() == before
 
 
+def test_import_measures_counts_a_repeated_number_as_a_row_with_errors(measure, tmp_path):
+    path = tmp_path / "katalog.csv"
+    path.write_bytes(csv_file([ROWS[0], ["1.5", "Erste", "1"], ["1.5", "Zweite", "1"]]))
+    before, err = database_state(), StringIO()
+
+    with pytest.raises(CommandError) as failure:
+        call_command("import_measures", str(path), concept="testkonzept", stderr=err)
+
+    assert str(failure.value) == (
+        "1 Fehler (1 neu, 0 geändert, 0 unverändert, 1 mit Fehlern). Es wurde nichts gespeichert."
+    )
+    assert "Zeile 3, Spalte „Nr.“, Wert „1.5“: Die Nummer steht schon in Zeile 2." in err.getvalue()
+    assert database_state() == before
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
