@@ -29,12 +29,7 @@ class ConceptUpdatesFeed(Feed):
         return reverse("news", args=[concept.slug])
 
     def items(self, concept):
-        return (
-            StatusUpdate.objects.published()
-            .filter(measure__concept=concept)
-            .select_related("measure__concept")
-            .latest_first()[:FEED_SIZE]
-        )
+        return StatusUpdate.objects.news(concept)[:FEED_SIZE]
 
     def item_title(self, update):
         return _("%(code)s %(title)s: %(status)s") % {

@@ -13,7 +13,7 @@ SEARCH_FIELDS = ["code", "title", "summary", "description", "target", "target_gr
 SORT_CHOICES = [
     ("nummer", _("Nummer")),
     ("stand", _("Umsetzungsstand")),
-    ("aktualisiert", _("letzte Meldung (neueste zuerst)")),
+    ("aktualisiert", _("Stand vom (neueste zuerst)")),
 ]
 ROLE_CHOICES = [("", _("jede Rolle")), (Role.LEAD.value, _("nur Federführung"))]
 
@@ -109,10 +109,18 @@ class PublicMeasureFilter(django_filters.FilterSet):
         # "rolle" refines "stelle"; "sortierung" is applied after filtering (see ``qs``).
         return queryset
 
+    def _valid_values(self) -> dict:
+        """The values of the valid fields. django-filter applies these even when another field
+        is invalid, so the sort order and the "filtered" state must follow them too."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()  # validates once; invalid fields are left out of cleaned_data
+        return self.form.cleaned_data
+
     @property
     def qs(self):
         queryset = super().qs
-        order = self.form.cleaned_data.get("sortierung") if self.is_bound and self.form.is_valid() else ""
+        order = self._valid_values().get("sortierung")
         if order == "stand":
             return queryset.order_by(status_order(), "sort_key")
         if order == "aktualisiert":
@@ -121,10 +129,9 @@ class PublicMeasureFilter(django_filters.FilterSet):
 
     @property
     def active(self) -> bool:
-        """Whether any filter (not only the sort order) narrows the list."""
-        if not self.is_bound or not self.form.is_valid():
-            return False
-        return any(value for name, value in self.form.cleaned_data.items() if name != "sortierung")
+        """Whether any applied filter narrows the list. Neither the sort order nor "rolle"
+        counts: the role only refines "stelle" and filters nothing on its own."""
+        return any(value for name, value in self._valid_values().items() if name not in ("sortierung", "rolle"))
 
     class Meta:
         model = Measure

@@ -26,6 +26,8 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
+# How the download links name each format, on the measure list and the open data page.
+FORMAT_LABELS = {"csv": _("CSV"), "xlsx": _("Excel (XLSX)"), "json": _("JSON")}
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def export_queryset(queryset):
         "goals",
         Prefetch(
             "responsibilities",
-            queryset=MeasureResponsibility.objects.select_related("unit").order_by("role", "unit__name"),
+            queryset=MeasureResponsibility.objects.select_related("unit").lead_first(),
             to_attr="public_responsibilities",
         ),
     )

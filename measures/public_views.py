@@ -11,10 +11,11 @@ import threading
 from collections import OrderedDict
 from datetime import date, datetime, time
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -82,27 +83,56 @@ def forget_local_pages():
 
 
 def _lookup_page(key):
-    page = _local_pages.get(key)
-    if page is None:
-        page = cache.get(key)
+    with _local_lock:
+        page = _local_pages.get(key)
         if page is not None:
-            _remember_locally(key, page)
+            _local_pages.move_to_end(key)  # least recently used leaves first
+            return page
+    page = cache.get(key)
+    if page is not None:
+        _remember_locally(key, page)
     return page
 
 
-def _cached_page(view):
+def _page_key(request, parameters) -> str | None:
+    """The cache key of a page, or None when the page is not to be cached.
+
+    Built from the query parameters the view reads (sorted), never from the raw query string:
+    a link with an unknown parameter (``?utm_source=…``) or a repeated one is answered, but
+    not stored, so that such addresses cannot fill the shared cache.
+    """
+    if any(name not in parameters for name in request.GET) or any(
+        len(request.GET.getlist(name)) > 1 for name in request.GET
+    ):
+        return None
+    raw = "|".join(
+        [
+            RELEASE,
+            str(_version(request).timestamp()),
+            timezone.localdate().isoformat(),  # the dashboard marks today on its time line
+            request.path,
+            urlencode(sorted(request.GET.items())),
+            get_language() or "",
+        ]
+    )
+    return "umsetzungsmonitor:page:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _cached_page(view, parameters):
     """Serve a rendered page from Django's cache while the public data has not changed.
 
-    The key is the page's ETag, which already covers the data version, the day, the address
-    with its query string and the language. Only requests without any cookie share pages:
-    a session (staff) or a pending message may change what a page shows.
+    The key covers the data version, the day, the address with the view's own query
+    parameters and the language. Only requests without any cookie share pages: a session
+    (staff) or a pending message may change what a page shows.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.COOKIES:
             return view(request, *args, **kwargs)
-        key = f"umsetzungsmonitor:page:{_etag(request)}"
+        key = _page_key(request, parameters)
+        if key is None:
+            return view(request, *args, **kwargs)
         cached = _lookup_page(key)
         if cached is not None:
             response = HttpResponse(cached["content"])
@@ -120,18 +150,23 @@ def _cached_page(view):
     return wrapper
 
 
-def public_page(view):
-    """ETag and Last-Modified (answering 304 when unchanged) around a page cache."""
-    return condition(etag_func=_etag, last_modified_func=_last_modified)(_cached_page(view))
+def public_page(view=None, *, parameters=()):
+    """ETag and Last-Modified (answering 304 when unchanged) around a page cache.
+
+    ``parameters``: the query parameters the view reads; only these make a different page.
+    """
+    if view is None:
+        return lambda view: public_page(view, parameters=parameters)
+    wrapped = _cached_page(view, frozenset(parameters))
+    return condition(etag_func=_etag, last_modified_func=_last_modified)(wrapped)
+
+
+PAGE_PARAMETER = "seite"
+FILTER_PARAMETERS = tuple(PublicMeasureFilter.base_filters)
 
 
 def _published_concept(slug) -> Concept:
     return get_object_or_404(Concept.objects.published(), slug=slug)
-
-
-def lead_first():
-    """Order responsibilities with the lead units before the partners."""
-    return Case(When(role=Role.LEAD, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
 def public_measures(concept):
@@ -140,17 +175,11 @@ def public_measures(concept):
 
 def for_list(queryset):
     """What a row of a measure list shows: field of action and the lead units."""
-    return queryset.select_related("field_of_action").prefetch_related(
-        Prefetch(
-            "responsibilities",
-            queryset=MeasureResponsibility.objects.filter(role=Role.LEAD).select_related("unit"),
-            to_attr="lead_responsibilities",
-        )
-    )
+    return queryset.select_related("field_of_action").with_leads()
 
 
 def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("seite"))
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAMETER))
 
 
 def _chart_context(counts: dict) -> dict:
@@ -176,15 +205,6 @@ def _timeline(concept, today: date) -> dict:
         "offset": f"{percent:.2f}",
         "years": years,
     }
-
-
-def _latest_updates(concept, limit):
-    return (
-        StatusUpdate.objects.published()
-        .filter(measure__concept=concept)
-        .select_related("measure")
-        .latest_first()[:limit]
-    )
 
 
 @public_page
@@ -226,7 +246,7 @@ def dashboard(request, concept_slug):
         "status_columns": status_shares({}),
         "section": "dashboard",
         "timeline": _timeline(concept, timezone.localdate()),
-        "latest_updates": _latest_updates(concept, LATEST_UPDATES),
+        "latest_updates": StatusUpdate.objects.news(concept)[:LATEST_UPDATES],
     }
     return render(request, "measures/public/dashboard.html", context)
 
@@ -238,7 +258,7 @@ def _filtered(request, concept):
     )
 
 
-@public_page
+@public_page(parameters=(*FILTER_PARAMETERS, PAGE_PARAMETER))
 def measure_list(request, concept_slug):
     concept = _published_concept(concept_slug)
     measure_filter = _filtered(request, concept)
@@ -250,14 +270,14 @@ def measure_list(request, concept_slug):
         "filter": measure_filter,
         "page": page,
         "downloads": [
-            (fmt.upper(), reverse("measure_export", args=[concept.slug, fmt]) + (f"?{query}" if query else ""))
-            for fmt in opendata.FORMATS
+            (label, reverse("measure_export", args=[concept.slug, fmt]) + (f"?{query}" if query else ""))
+            for fmt, label in opendata.FORMAT_LABELS.items()
         ],
     }
     return render(request, "measures/public/measure_list.html", context)
 
 
-@public_page
+@public_page(parameters=FILTER_PARAMETERS)
 def measure_export(request, concept_slug, fmt):
     concept = _published_concept(concept_slug)
     measure_filter = _filtered(request, concept)
@@ -273,7 +293,7 @@ def measure_detail(request, concept_slug, code):
             "goals",
             Prefetch(
                 "responsibilities",
-                queryset=MeasureResponsibility.objects.select_related("unit").order_by(lead_first(), "unit__name"),
+                queryset=MeasureResponsibility.objects.select_related("unit").lead_first(),
             ),
         ),
         code=code,
@@ -306,7 +326,7 @@ def _group_page(request, concept, heading_object, heading, measures, filter_quer
     return render(request, "measures/public/group_detail.html", context)
 
 
-@public_page
+@public_page(parameters=[PAGE_PARAMETER])
 def field_detail(request, concept_slug, number):
     concept = _published_concept(concept_slug)
     field = get_object_or_404(FieldOfAction, concept=concept, number=number)
@@ -315,7 +335,7 @@ def field_detail(request, concept_slug, number):
     return _group_page(request, concept, field, heading, measures, f"handlungsfeld={number}")
 
 
-@public_page
+@public_page(parameters=[PAGE_PARAMETER])
 def goal_detail(request, concept_slug, number):
     concept = _published_concept(concept_slug)
     goal = get_object_or_404(Goal, concept=concept, number=number)
@@ -336,31 +356,24 @@ def public_units():
 
 @public_page
 def unit_list(request):
+    public = Q(responsibilities__measure__in=Measure.objects.published().values("pk"))
     units = (
         public_units()
         .annotate(
-            lead_count=Count(
-                "responsibilities",
-                filter=Q(responsibilities__role=Role.LEAD)
-                & Q(responsibilities__measure__published=True, responsibilities__measure__concept__published=True),
-            ),
-            partner_count=Count(
-                "responsibilities",
-                filter=Q(responsibilities__role=Role.PARTNER)
-                & Q(responsibilities__measure__published=True, responsibilities__measure__concept__published=True),
-            ),
+            lead_count=Count("responsibilities", filter=public & Q(responsibilities__role=Role.LEAD)),
+            partner_count=Count("responsibilities", filter=public & Q(responsibilities__role=Role.PARTNER)),
         )
         .only("name", "short_name", "slug", "kind")
     )
     return render(request, "measures/public/unit_list.html", {"units": units})
 
 
-@public_page
+@public_page(parameters=[PAGE_PARAMETER])
 def unit_detail(request, slug):
     unit = get_object_or_404(public_units().only("name", "short_name", "slug", "kind", "website"), slug=slug)
     responsibilities = (
         MeasureResponsibility.objects.filter(unit=unit, measure__in=Measure.objects.published().values("pk"))
-        .select_related("measure__concept", "measure__field_of_action")
+        .select_related("measure__concept")
         .order_by("measure__concept__title", "measure__sort_key")
     )
     counts = dict(
@@ -374,10 +387,10 @@ def unit_detail(request, slug):
     return render(request, "measures/public/unit_detail.html", context)
 
 
-@public_page
+@public_page(parameters=[PAGE_PARAMETER])
 def news(request, concept_slug):
     concept = _published_concept(concept_slug)
-    updates = StatusUpdate.objects.published().filter(measure__concept=concept).select_related("measure").latest_first()
+    updates = StatusUpdate.objects.news(concept)
     return render(
         request,
         "measures/public/news.html",
@@ -388,4 +401,5 @@ def news(request, concept_slug):
 @public_page
 def open_data(request):
     concepts = Concept.objects.published()
-    return render(request, "measures/public/open_data.html", {"concepts": concepts, "columns": opendata.COLUMNS})
+    context = {"concepts": concepts, "columns": opendata.COLUMNS, "formats": list(opendata.FORMAT_LABELS.items())}
+    return render(request, "measures/public/open_data.html", context)

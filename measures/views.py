@@ -1,9 +1,7 @@
 from django.shortcuts import render
 
 from .models import SitePage
-from .public_views import home, public_page
-
-__all__ = ["home", "site_page"]
+from .public_views import public_page
 
 
 @public_page

@@ -21,10 +21,5 @@ def ampel_badge(value):
 
 
 @register.filter
-def status_definition(value):
-    return Status(value).definition
-
-
-@register.filter
 def ampel_definition(value):
     return Ampel(value).definition

@@ -133,3 +133,39 @@ def test_measure_with_several_units_appears_once(client, world, unit_b):
     assert MeasureResponsibility.objects.filter(measure=measure).count() == 2
     assert codes(client.get(URL, {"stelle": "stelle-b"})).count("1.1") == 1
     assert Measure.objects.count() == 3
+
+
+def test_invalid_field_does_not_hide_that_the_valid_ones_filter(client, world):
+    response = client.get(URL, {"q": "Schulungen", "stand": "bogus"})
+    assert codes(response) == ["1.1"]
+    content = response.content.decode()
+    assert "Bitte prüfen Sie die markierten Angaben." in content
+    assert "1 Maßnahme gefunden" in content
+    assert "Alle Filter zurücksetzen" in content
+
+
+def test_invalid_field_does_not_drop_the_sort_order(client, world):
+    response = client.get(URL, {"sortierung": "stand", "ampel": "bogus"})
+    assert codes(response) == ["1.10", "1.1", "2.1"]
+    content = response.content.decode()
+    assert "3 Maßnahmen" in content
+    assert "gefunden" not in content
+    assert "Alle Filter zurücksetzen" not in content
+
+
+def test_role_alone_filters_nothing_and_is_not_shown_as_a_filter(client, world):
+    response = client.get(URL, {"rolle": Role.LEAD})
+    assert codes(response) == ["1.1", "1.10", "2.1"]
+    content = response.content.decode()
+    assert "3 Maßnahmen" in content
+    assert "gefunden" not in content
+    assert "Alle Filter zurücksetzen" not in content
+
+
+def test_error_message_is_the_one_the_invalid_field_points_to(client, world):
+    content = client.get(URL, {"stand": "bogus"}).content.decode()
+    select = re.search(r'<select name="stand"[^>]*>', content).group(0)
+    assert 'aria-invalid="true"' in select
+    assert 'aria-describedby="id_stand_error"' in select
+    assert re.search(r'<p class="field-error" id="id_stand_error">[^<]*bogus[^<]*</p>', content)
+    assert content.count('id="id_stand_error"') == 1

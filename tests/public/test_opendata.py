@@ -108,3 +108,29 @@ def test_readme_documents_every_column():
     readme = (Path(settings.BASE_DIR) / "README.md").read_text()
     for key in KEYS:
         assert f"| `{key}` |" in readme, key
+
+
+def test_export_and_detail_page_list_lead_units_before_partners(client, world, unit_b):
+    from measures.choices import Role
+    from measures.models import Measure, MeasureResponsibility, ResponsibleUnit
+    from measures.opendata import export_queryset
+
+    second = world["measures"][1]  # lead: Stelle B
+    early = ResponsibleUnit.objects.create(name="Aaa-Stelle", slug="aaa-stelle")
+    MeasureResponsibility.objects.create(measure=second, unit=early, role=Role.PARTNER)
+    MeasureResponsibility.objects.create(
+        measure=second, unit=ResponsibleUnit.objects.create(name="Zzz-Stelle", slug="zzz-stelle"), role=Role.LEAD
+    )
+    # By name within each role, leads first, whatever the stored role values sort like.
+    expected = [("Stelle B", Role.LEAD), ("Zzz-Stelle", Role.LEAD), ("Aaa-Stelle", Role.PARTNER)]
+    ordered = MeasureResponsibility.objects.filter(measure=second).lead_first()
+    assert [(r.unit.name, r.role) for r in ordered] == expected
+    exported = export_queryset(Measure.objects.filter(pk=second.pk)).get()
+    assert [(r.unit.name, r.role) for r in exported.public_responsibilities] == expected
+    content = client.get(second.get_absolute_url()).content.decode()
+    assert content.index("Stelle B</a> (Federführung)") < content.index("Zzz-Stelle</a> (Federführung)")
+    assert content.index("Zzz-Stelle</a> (Federführung)") < content.index("Aaa-Stelle</a> (beteiligt)")
+    row = json.loads(client.get("/testkonzept/massnahmen.json").content)["massnahmen"][1]
+    assert (row["federfuehrung"], row["beteiligt"]) == ("Stelle B; Zzz-Stelle", "Aaa-Stelle")
+    # The list shows the lead units only, by name.
+    assert "<td>B, Zzz-Stelle</td>" in client.get("/testkonzept/massnahmen/").content.decode()

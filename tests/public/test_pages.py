@@ -1,6 +1,6 @@
 """Content of each public page type."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from defusedxml import ElementTree
@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from measures.choices import Status
 from measures.demo import generate_demo
-from measures.models import Measure
+from measures.models import Measure, StatusUpdate
+
+from .conftest import publish_update
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +105,15 @@ def test_detail_shows_every_public_field(client, world):
     assert content.index("Die Schulungen laufen.") < content.index("Erste Meldung.")
 
 
+def test_detail_does_not_tell_when_the_buero_last_edited_the_measure(client, world):
+    measure = world["measures"][0]
+    Measure.objects.filter(pk=measure.pk).update(updated_at=datetime(2025, 11, 17, 9, tzinfo=UTC))
+    content = client.get(measure.get_absolute_url()).content.decode()
+    assert "zuletzt aktualisiert" not in content
+    assert "17. November 2025" not in content
+    assert "<dt>Stand vom</dt><dd>31. März 2025</dd>" in content  # the date of the public report
+
+
 def test_detail_without_report_says_so(client, world):
     content = client.get("/testkonzept/massnahmen/1.10/").content.decode()
     assert "noch keine Meldung" in content
@@ -164,6 +175,29 @@ def test_news_page_and_atom_feed(client, world):
     assert "Die Schulungen laufen." in entries[1].find(f"{atom}summary").text
 
 
+def test_news_dashboard_and_feed_list_the_most_recently_published_first(client, world, monkeypatch):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    monkeypatch.setattr("measures.feeds.FEED_SIZE", 2)
+    late = publish_update(world["measures"][1], day=date(2024, 6, 30), status=Status.PREPARATION, text="Nachgereicht.")
+    StatusUpdate.objects.filter(pk=late.pk).update(published_at=timezone.now())
+    today = date_format(timezone.localdate(), "DATE_FORMAT")
+    for url in ["/testkonzept/aktuelles/", "/testkonzept/"]:
+        content = client.get(url).content.decode()
+        assert content.index("Nachgereicht.") < content.index("Wohnungsvermittlung"), url
+        assert f"veröffentlicht am {today} · Stand vom 30. Juni 2024" in content, url
+    assert "Zuletzt veröffentlichte Meldungen" in client.get("/testkonzept/").content.decode()
+    feed = ElementTree.fromstring(client.get("/testkonzept/aktuelles/feed/").content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    titles = [entry.find(f"{atom}title").text for entry in feed.findall(f"{atom}entry")]
+    # Published today for an old reporting date: news today, and within the feed's size.
+    assert titles == ["1.10 Mentoring aufbauen: in Vorbereitung", "2.1 Wohnungsvermittlung: umgesetzt"]
+    # The measure page keeps its history by reporting date.
+    measure_page = client.get("/testkonzept/massnahmen/1.1/").content.decode()
+    assert measure_page.index("Die Schulungen laufen.") < measure_page.index("Erste Meldung.")
+
+
 def test_open_data_page_documents_every_column(client, world):
     from measures.opendata import COLUMNS
 
@@ -200,3 +234,79 @@ def test_legal_pages_come_with_initial_texts(client):
     for text in ["Verantwortliche Stelle", "Artikel 6 Absatz 1", "Ihre Rechte", "LDA Brandenburg", "keine Cookies"]:
         assert text in content
     assert "Friedrich-Ebert-Straße 79/81" in client.get("/impressum/").content.decode()
+
+
+def test_unit_list_counts_only_public_measures(client, secrets, unit_a, unit_b):
+    from measures.choices import Role
+    from measures.models import Concept, MeasureResponsibility
+
+    unpublished = Measure.objects.get(code="1.5", concept=secrets["concept"])
+    MeasureResponsibility.objects.create(measure=unpublished, unit=unit_a, role=Role.LEAD)
+    hidden = Measure.objects.get(concept=Concept.objects.get(slug="geheimes-konzept"))
+    MeasureResponsibility.objects.create(measure=hidden, unit=unit_a, role=Role.PARTNER)
+    MeasureResponsibility.objects.create(measure=hidden, unit=unit_b, role=Role.LEAD)
+    content = client.get("/stellen/").content.decode()
+    # Stelle A: lead of 1.1 and 2.1; Stelle B: lead of 1.10, partner of 1.1.
+    assert ">Stelle A</a></th><td>" in content
+    row_a = content[content.index(">Stelle A</a>") :].split("</tr>")[0]
+    row_b = content[content.index(">Stelle B</a>") :].split("</tr>")[0]
+    assert row_a.endswith('<td class="num">2</td><td class="num">0</td>')
+    assert row_b.endswith('<td class="num">1</td><td class="num">1</td>')
+    assert "geheime-stelle" not in content
+
+
+def _text(content: str) -> str:
+    return " ".join(content.split())
+
+
+def test_headline_counts_add_up(client, world):
+    # 3 = 2 with a report (1 of them done) + 1 without.
+    sentence = (
+        "3 veröffentlichte Maßnahmen: zu 2 liegt eine Meldung vor (davon <strong>1</strong> umgesetzt oder verstetigt),"
+        " zu <strong>1</strong> noch keine Meldung."
+    )
+    for url in ["/", "/testkonzept/"]:
+        assert sentence in _text(client.get(url).content.decode()), url
+
+
+def test_home_card_states_the_total_once_and_explains_its_bar(client, world):
+    content = _text(client.get("/").content.decode())
+    assert "Veröffentlichte Maßnahmen</dt>" not in content
+    assert content.count("3 veröffentlichte Maßnahmen") == 1
+    legend = content[content.index('<ul class="stackbar-legend"') :].split("</ul>")[0]
+    assert 'aria-label="Maßnahmen nach Umsetzungsstand"' in legend
+    for entry in ["noch keine Meldung: 1", "in Umsetzung: 1", "umgesetzt: 1"]:
+        assert f"</span> {entry}</li>" in legend, entry
+    assert "nicht begonnen" not in legend  # only the statuses the bar shows
+
+
+def test_list_and_detail_use_the_same_terms(client, world):
+    content = client.get("/testkonzept/massnahmen/").content.decode()
+    assert '<th scope="col">Stand vom</th>' in content
+    assert "letzte Meldung" not in content
+    row = content[content.index(">Mentoring aufbauen</a>") :].split("</tr>")[0]
+    assert '<span class="visually-hidden">nicht gemeldet</span>' in row
+    assert '<option value="aktualisiert">Stand vom (neueste zuerst)</option>' in content
+    detail = client.get("/testkonzept/massnahmen/1.10/").content.decode()
+    assert "<dt>Stand vom</dt>" in detail
+    assert "nicht gemeldet" in detail
+
+
+def test_download_links_have_the_same_labels_everywhere(client, world):
+    listing = client.get("/testkonzept/massnahmen/", {"stand": "umgesetzt"}).content.decode()
+    assert '<a href="/testkonzept/massnahmen.xlsx?stand=umgesetzt">Excel (XLSX)</a>' in listing
+    assert '<a href="/testkonzept/massnahmen.csv?stand=umgesetzt">CSV</a>' in listing
+    assert '<a href="/testkonzept/massnahmen.json?stand=umgesetzt">JSON</a>' in listing
+    open_data = client.get(reverse("open_data")).content.decode()
+    for fmt, label in [("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("json", "JSON")]:
+        assert f'<li><a href="/testkonzept/massnahmen.{fmt}">{label}</a></li>' in open_data
+
+
+def test_open_data_page_names_every_neutralised_character(client, world):
+    from measures.spreadsheets import FORMULA_PREFIXES
+
+    names = {"\t": "einem Tabulator", "\r": "einem Wagenrücklauf"}
+    content = client.get(reverse("open_data")).content.decode()
+    sentence = content[content.index("Texte, die mit") :].split("beginnen")[0]
+    for prefix in FORMULA_PREFIXES:
+        assert names.get(prefix, prefix) in sentence, repr(prefix)

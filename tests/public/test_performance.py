@@ -195,3 +195,59 @@ def test_new_release_does_not_serve_pages_of_the_previous_one(client, world, mon
     assert second.status_code == 200
     assert second["ETag"] != first["ETag"]
     assert any("measures_statusupdate" in query["sql"] for query in queries)  # rendered anew
+
+
+def _cache_entries() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_cache")
+        return cursor.fetchone()[0]
+
+
+def test_unknown_query_parameters_are_served_but_not_cached(client, world):
+    from measures import public_views
+
+    public_views.forget_local_pages()
+    filtered = client.get("/testkonzept/massnahmen/", {"stand": "umgesetzt"}).content.decode()
+    client.get("/testkonzept/")
+    entries, local = _cache_entries(), len(public_views._local_pages)
+    for url in [
+        "/testkonzept/?utm_source=x",
+        "/testkonzept/massnahmen/?stand=umgesetzt&utm_source=newsletter",
+        "/testkonzept/massnahmen/?stand=umgesetzt&stand=in_umsetzung",  # repeated
+        "/testkonzept/?seite=2",  # the dashboard has no pages
+        "/testkonzept/massnahmen.csv?seite=2",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert _cache_entries() == entries
+    assert len(public_views._local_pages) == local
+    # Still answered correctly: the junk parameter changes nothing but the links that carry it on.
+    content = client.get("/testkonzept/massnahmen/?stand=umgesetzt&utm_source=x").content.decode()
+    assert "1 Maßnahme gefunden" in content
+    assert "Wohnungsvermittlung" in content
+    assert "Testmaßnahme" not in content
+    assert content.replace("&amp;utm_source=x", "") == filtered
+
+
+def test_known_parameters_share_one_entry_in_any_order(client, world, settings):
+    settings.PUBLIC_VERSION_LOCAL_SECONDS = 2  # count only the page's own queries
+    client.get("/testkonzept/massnahmen/?sortierung=stand&stand=umgesetzt")
+    entries = _cache_entries()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/testkonzept/massnahmen/?stand=umgesetzt&sortierung=stand")
+    assert len(queries) == 0  # served from this process's page store
+    assert "1 Maßnahme gefunden" in response.content.decode()
+    assert _cache_entries() == entries
+
+
+def test_local_page_store_keeps_the_most_recently_used(monkeypatch):
+    from measures import public_views
+
+    monkeypatch.setattr(public_views, "LOCAL_PAGES", 2)
+    public_views.forget_local_pages()
+    public_views._remember_locally("a", {"content": b"a"})
+    public_views._remember_locally("b", {"content": b"b"})
+    assert public_views._lookup_page("a") == {"content": b"a"}  # a used again: b is now the oldest
+    public_views._remember_locally("c", {"content": b"c"})
+    assert list(public_views._local_pages) == ["a", "c"]
+    public_views.forget_local_pages()
