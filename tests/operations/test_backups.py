@@ -75,6 +75,27 @@ def test_restore_into_an_empty_database_finds_everything(content, tmp_path, requ
     assert _round_trip(tmp_path, target) == content
 
 
+def test_restore_empties_the_cache(content, tmp_path, request):
+    """Cached pages and summaries describe the data before the restore; none of them survives it."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        target = request.getfixturevalue("empty_postgres_database")
+    else:
+        target = str(tmp_path / "empty.sqlite3")
+    cache.set("seite-vor-der-wiederherstellung", "alter Stand", None)  # the db cache goes into the backup
+    _round_trip(tmp_path, target)
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.core.cache import cache; print(repr(cache.get('seite-vor-der-wiederherstellung')))",
+        DATABASE_URL=database_url(target),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "None"
+
+
 def test_restore_refuses_a_file_that_is_no_backup(tmp_path):
     not_a_backup = tmp_path / "notizen.txt"
     not_a_backup.write_text("keine Sicherung")

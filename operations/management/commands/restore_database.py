@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -26,4 +27,13 @@ class Command(BaseCommand):
             restore_database(file)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        # Cached pages, summaries and sessions describe the data before the restore. A Redis cache
+        # outlives the database; the db cache came back with the backup but may be older than it.
+        try:
+            cache.clear()
+        except Exception as error:  # the restore itself succeeded; say what is left to do
+            self.stderr.write(
+                f"Achtung: Der Cache konnte nicht geleert werden ({error}). Bis er geleert ist, können "
+                "Seiten den Stand vor der Wiederherstellung zeigen."
+            )
         self.stdout.write(self.style.SUCCESS(f"Sicherung {file} in {name} wiederhergestellt."))
