@@ -16,7 +16,7 @@ from .models import Measure, ReportRound, StatusUpdate
 ROUND_STATES = {
     "published": _("veröffentlicht"),
     "submitted": _("eingereicht, wartet auf Prüfung"),
-    "returned": _("zurückgegeben, bitte überarbeiten"),
+    "returned": _("zurückgegeben, wird überarbeitet"),
     "draft": _("Entwurf, noch nicht eingereicht"),
     "missing": _("fehlt"),
 }

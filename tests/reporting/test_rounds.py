@@ -138,6 +138,17 @@ def test_round_overview_lists_missing_reports(client, buero_user, measure_a, mea
     assert "fehlt" in content
 
 
+def test_round_overview_names_a_returned_report_as_being_revised(
+    client, buero_user, measure_a, reporter_a, report_round
+):
+    make_update(measure_a, reporter_a, state=UpdateState.RETURNED, report_round=report_round)
+    client.force_login(buero_user)
+    content = client.get(f"/berichtsrunden/{report_round.pk}/").content.decode()
+    section_a = content[content.index("Stelle A") :]
+    assert "zurückgegeben, wird überarbeitet" in section_a
+    assert "1 Meldung fehlt" in section_a  # a returned report does not count as reported
+
+
 def _count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
