@@ -7,10 +7,10 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Integrationskonzept")
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from . import models
-        from .summaries import bump_data_version
+        from .summaries import bump_data_version, bump_data_version_for_status_update, remember_published_state
 
         public_models = [
             models.Concept,
@@ -19,10 +19,14 @@ class MeasuresConfig(AppConfig):
             models.ResponsibleUnit,
             models.Measure,
             models.MeasureResponsibility,
-            models.StatusUpdate,
             models.SitePage,
         ]
         for model in public_models:
             post_save.connect(bump_data_version, sender=model, dispatch_uid=f"public-version-save-{model.__name__}")
             post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"public-version-del-{model.__name__}")
+        # Status updates only count once published (see bump_data_version_for_status_update).
+        update, bump_for_update = models.StatusUpdate, bump_data_version_for_status_update
+        pre_save.connect(remember_published_state, sender=update, dispatch_uid="public-version-update-before")
+        post_save.connect(bump_for_update, sender=update, dispatch_uid="public-version-update-save")
+        post_delete.connect(bump_for_update, sender=update, dispatch_uid="public-version-update-del")
         m2m_changed.connect(bump_data_version, sender=models.Measure.goals.through, dispatch_uid="public-version-goals")

@@ -17,9 +17,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
+from django.db.models.signals import post_save
 from django.utils import timezone
 
-from .choices import Ampel, Status
+from .choices import Ampel, Status, UpdateState
 
 VERSION_KEY = "umsetzungsmonitor:public-data-version"
 
@@ -112,6 +113,27 @@ def bump_data_version(using=None, **kwargs):
     connection = transaction.get_connection(using)
     if not any(callback is _store_new_version for _sids, callback, _robust in connection.run_on_commit):
         transaction.on_commit(_store_new_version, using=using)
+
+
+def remember_published_state(sender, instance, raw=False, **kwargs):
+    """pre_save receiver for StatusUpdate: was the stored update published before this save?"""
+    instance._was_published = (
+        not raw
+        and instance.pk is not None
+        and instance.state != UpdateState.PUBLISHED
+        and sender._default_manager.filter(pk=instance.pk, state=UpdateState.PUBLISHED).exists()
+    )
+
+
+def bump_data_version_for_status_update(sender, instance, using=None, **kwargs):
+    """post_save/post_delete receiver for StatusUpdate: only published updates are public.
+
+    Writing a draft, submitting or returning a report changes no public page, so the public
+    caches stay valid (reporters write far more often than the Büro publishes).
+    """
+    was_published = kwargs.get("signal") is post_save and instance.__dict__.pop("_was_published", False)
+    if instance.state == UpdateState.PUBLISHED or was_published:
+        bump_data_version(using=using)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from measures.choices import Status
 from measures.demo import generate_demo
@@ -160,6 +161,38 @@ def test_other_processes_see_the_change_after_commit(client, world):
     assert cache.get(summaries.VERSION_KEY) > before
     summaries.forget_local_version()  # as in another process
     assert "zu <strong>0</strong> noch keine Meldung" in client.get("/testkonzept/").content.decode()
+
+
+def test_only_published_reports_change_the_public_data_version(world):
+    """Drafts, submissions and returns show on no public page, so the cached pages stay valid;
+    publishing, or a published report changed or deleted, makes them stale."""
+    from measures.choices import UpdateState
+    from measures.models import StatusUpdate
+    from measures.summaries import data_version
+
+    measure = world["measures"][1]
+    before = data_version()
+    update = StatusUpdate.objects.create(measure=measure, reporting_date=date(2025, 9, 30), status=Status.PREPARATION)
+    for state in (UpdateState.SUBMITTED, UpdateState.RETURNED, UpdateState.DRAFT):
+        update.state = state
+        update.save()
+    StatusUpdate.objects.create(measure=measure, reporting_date=date(2025, 10, 1), status=Status.DONE).delete()
+    assert data_version() == before
+
+    update.state = UpdateState.PUBLISHED
+    update.published_at = timezone.now()
+    update.save()
+    published = data_version()
+    assert published > before
+    update.state = UpdateState.DRAFT  # not what the workflow does, but a public change if it happened
+    update.published_at = None
+    update.save()
+    assert data_version() > published
+    withdrawn = data_version()
+    update.delete()
+    assert data_version() == withdrawn  # it was a draft again
+    publish_update(measure, day=date(2025, 11, 1), status=Status.DONE).delete()
+    assert data_version() > withdrawn
 
 
 def test_pages_are_shared_only_between_visitors_without_cookies(buero_client, world, settings):
