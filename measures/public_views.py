@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 from datetime import date, datetime, time
 from functools import wraps
+from time import monotonic, sleep
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -133,21 +134,60 @@ def _cached_page(view, parameters):
         key = _page_key(request, parameters)
         if key is None:
             return view(request, *args, **kwargs)
-        cached = _lookup_page(key)
+        cached = _lookup_page(key) or _page_rendered_elsewhere(key)
         if cached is not None:
             response = HttpResponse(cached["content"])
             for header, value in cached["headers"].items():
                 response[header] = value
             return response
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
-            headers = {header: response[header] for header in CACHED_HEADERS if response.has_header(header)}
-            page = {"content": response.content, "headers": headers}
-            cache.set(key, page, PAGE_TIMEOUT)
-            _remember_locally(key, page)
+        stored = False
+        try:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
+                headers = {header: response[header] for header in CACHED_HEADERS if response.has_header(header)}
+                page = {"content": response.content, "headers": headers}
+                cache.set(key, page, PAGE_TIMEOUT)
+                _remember_locally(key, page)
+                stored = True
+        finally:
+            if not stored:  # a 404 or an error: whoever waits renders for themselves at once
+                cache.delete(_render_lock(key))
         return response
 
     return wrapper
+
+
+# When the data changed, the first visitors of a page arrive at every application process at
+# once. One of them renders it; the others wait for that page instead of rendering the same
+# page again (each render of the list costs tens of milliseconds of CPU).
+RENDER_LOCK_SECONDS = 10
+RENDER_WAIT_SECONDS = 2.0
+RENDER_POLL_SECONDS = 0.05
+
+
+def _render_lock(key):
+    return key + ":render"
+
+
+def _page_rendered_elsewhere(key):
+    """None if this request is to render the page; else the page another process rendered.
+
+    Also None after RENDER_WAIT_SECONDS, or as soon as the other process gives up, so that
+    nobody waits for a page that is not coming.
+    """
+    lock = _render_lock(key)
+    if cache.add(lock, 1, RENDER_LOCK_SECONDS):
+        return None
+    give_up = monotonic() + RENDER_WAIT_SECONDS
+    while monotonic() < give_up:
+        sleep(RENDER_POLL_SECONDS)
+        found = cache.get_many([key, lock])
+        if key in found:
+            _remember_locally(key, found[key])
+            return found[key]
+        if lock not in found:
+            return None
+    return None
 
 
 def public_page(view=None, *, parameters=()):
