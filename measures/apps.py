@@ -10,7 +10,12 @@ class MeasuresConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from . import models
-        from .summaries import bump_data_version, bump_data_version_for_status_update, remember_published_state
+        from .summaries import (
+            bump_data_version,
+            bump_data_version_for_status_update,
+            bump_site_pages_version,
+            remember_published_state,
+        )
 
         public_models = [
             models.Concept,
@@ -29,4 +34,8 @@ class MeasuresConfig(AppConfig):
         pre_save.connect(remember_published_state, sender=update, dispatch_uid="public-version-update-before")
         post_save.connect(bump_for_update, sender=update, dispatch_uid="public-version-update-save")
         post_delete.connect(bump_for_update, sender=update, dispatch_uid="public-version-update-del")
+        # The legal pages show nothing but themselves: their own version, so that publishing a
+        # status update leaves them cached. A change to them still moves the data version on.
+        post_save.connect(bump_site_pages_version, sender=models.SitePage, dispatch_uid="site-pages-version-save")
+        post_delete.connect(bump_site_pages_version, sender=models.SitePage, dispatch_uid="site-pages-version-del")
         m2m_changed.connect(bump_data_version, sender=models.Measure.goals.through, dispatch_uid="public-version-goals")

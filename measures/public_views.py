@@ -36,9 +36,10 @@ LATEST_UPDATES = 5
 
 
 def _version(request):
-    """The data version, read once per request (ETag, Last-Modified and summaries share it)."""
+    """The version of what the page shows, read once per request (ETag, Last-Modified, page
+    key and summaries share it): the public data's, unless the view says otherwise."""
     if not hasattr(request, "_public_data_version"):
-        request._public_data_version = data_version()
+        request._public_data_version = getattr(request, "_public_version_source", data_version)()
     return request._public_data_version
 
 
@@ -190,15 +191,27 @@ def _page_rendered_elsewhere(key):
     return None
 
 
-def public_page(view=None, *, parameters=()):
+def public_page(view=None, *, parameters=(), version=None):
     """ETag and Last-Modified (answering 304 when unchanged) around a page cache.
 
     ``parameters``: the query parameters the view reads; only these make a different page.
+    ``version``: a callable returning when what the page shows last changed; by default the
+    public data's version, which every published change moves on.
     """
     if view is None:
-        return lambda view: public_page(view, parameters=parameters)
-    wrapped = _cached_page(view, frozenset(parameters))
-    return condition(etag_func=_etag, last_modified_func=_last_modified)(wrapped)
+        return lambda view: public_page(view, parameters=parameters, version=version)
+    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(
+        _cached_page(view, frozenset(parameters))
+    )
+    if version is None:
+        return conditional
+
+    @wraps(view)
+    def with_own_version(request, *args, **kwargs):
+        request._public_version_source = version
+        return conditional(request, *args, **kwargs)
+
+    return with_own_version
 
 
 PAGE_PARAMETER = "seite"

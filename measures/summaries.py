@@ -23,6 +23,7 @@ from django.utils import timezone
 from .choices import Ampel, Status, UpdateState
 
 VERSION_KEY = "umsetzungsmonitor:public-data-version"
+SITE_PAGES_VERSION_KEY = "umsetzungsmonitor:site-pages-version"
 
 
 def _release_fingerprint() -> str:
@@ -64,55 +65,86 @@ AMPEL_ICONS = {
 
 # A process may remember the version it last read for PUBLIC_VERSION_LOCAL_SECONDS, so that a
 # cached page costs no query at all. A change made in the same process is seen at once (the
-# receiver below moves the remembered value on); one made in another process only after that
+# receivers below move the remembered value on); one made in another process only after that
 # time. The default 0 asks the shared cache on every request: with several application servers
 # a change is visible on all of them at once.
-_local = {"version": None, "read_at": 0.0}
+class SharedVersion:
+    """When something public last changed: a timestamp in the shared cache under ``key``."""
+
+    def __init__(self, key: str):
+        self.key = key
+        self.local: datetime | None = None
+        self.read_at = 0.0
+        self.store = self._store  # one object, so that bump() finds its pending on_commit callback
+
+    def forget(self):
+        self.local = None
+
+    def get(self) -> datetime:
+        now = time.monotonic()
+        local = self.local
+        if local is not None and now - self.read_at < settings.PUBLIC_VERSION_LOCAL_SECONDS:
+            return local
+        version = cache.get(self.key)
+        if version is None:
+            version = timezone.now()
+            # add(): of several processes starting at once, the first one's value wins.
+            cache.add(self.key, version, None)
+            version = cache.get(self.key) or version
+        if local is not None and local > version:
+            # This process changed data whose commit has not reached the shared value yet.
+            version = local
+        self.local, self.read_at = version, now
+        return version
+
+    def _store(self):
+        cache.set(self.key, timezone.now(), None)
+        self.forget()
+
+    def bump(self, using=None):
+        """This process sees a new version at once (also inside the writing transaction, as
+        tests do); all processes see it when the transaction commits. One shared write per
+        transaction, however many rows it touches."""
+        previous = self.local
+        now = timezone.now()
+        if previous is not None and now <= previous:
+            now = previous + timedelta(microseconds=1)
+        self.local, self.read_at = now, time.monotonic()
+        connection = transaction.get_connection(using)
+        if not any(callback is self.store for _sids, callback, _robust in connection.run_on_commit):
+            transaction.on_commit(self.store, using=using)
+
+
+# Everything public: concepts, fields, goals, units, measures and their published updates.
+PUBLIC_DATA = SharedVersion(VERSION_KEY)
+# The legal pages (Impressum, Datenschutz, …), which show nothing else.
+SITE_PAGES = SharedVersion(SITE_PAGES_VERSION_KEY)
+_store_new_version = PUBLIC_DATA.store
 
 
 def forget_local_version():
-    _local["version"] = None
+    PUBLIC_DATA.forget()
+    SITE_PAGES.forget()
 
 
 def data_version() -> datetime:
     """When public data last changed (see PUBLIC_VERSION_LOCAL_SECONDS above)."""
-    now = time.monotonic()
-    local = _local["version"]
-    if local is not None and now - _local["read_at"] < settings.PUBLIC_VERSION_LOCAL_SECONDS:
-        return local
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = timezone.now()
-        # add(): of several processes starting at once, the first one's value wins.
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY) or version
-    if local is not None and local > version:
-        # This process changed data whose commit has not reached the shared value yet.
-        version = local
-    _local.update(version=version, read_at=now)
-    return version
+    return PUBLIC_DATA.get()
 
 
-def _store_new_version():
-    cache.set(VERSION_KEY, timezone.now(), None)
-    forget_local_version()
+def site_pages_version() -> datetime:
+    """When a legal page last changed."""
+    return SITE_PAGES.get()
 
 
 def bump_data_version(using=None, **kwargs):
-    """Signal receiver: the public data changed.
+    """Signal receiver: the public data changed."""
+    PUBLIC_DATA.bump(using=using)
 
-    This process sees a new version at once (also inside the writing transaction, as tests
-    do); all processes see it when the transaction commits. One shared write per transaction,
-    however many rows it touches.
-    """
-    previous = _local["version"]
-    now = timezone.now()
-    if previous is not None and now <= previous:
-        now = previous + timedelta(microseconds=1)
-    _local.update(version=now, read_at=time.monotonic())
-    connection = transaction.get_connection(using)
-    if not any(callback is _store_new_version for _sids, callback, _robust in connection.run_on_commit):
-        transaction.on_commit(_store_new_version, using=using)
+
+def bump_site_pages_version(using=None, **kwargs):
+    """Signal receiver: a legal page changed."""
+    SITE_PAGES.bump(using=using)
 
 
 def remember_published_state(sender, instance, raw=False, **kwargs):

@@ -2,9 +2,10 @@ from django.shortcuts import render
 
 from .models import SitePage
 from .public_views import public_page
+from .summaries import site_pages_version
 
 
-@public_page
+@public_page(version=site_pages_version)
 def site_page(request, kind):
     page = SitePage.objects.filter(kind=kind).first()
     if page is None:

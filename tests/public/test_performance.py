@@ -195,6 +195,37 @@ def test_only_published_reports_change_the_public_data_version(world):
     assert data_version() > withdrawn
 
 
+def test_legal_pages_stay_cached_when_a_report_is_published(client, world):
+    from measures.public_views import forget_local_pages
+
+    legal, dashboard = client.get("/impressum/"), client.get("/testkonzept/")
+    publish_update(world["measures"][1], day=date(2025, 9, 30), status=Status.PREPARATION)
+    forget_local_pages()  # as in another process: only the shared cache and the database count
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/impressum/", headers={"If-None-Match": legal["ETag"]})
+    assert again.status_code == 304
+    (version_lookup,) = queries  # the legal pages' own version, not the public data's
+    assert "site-pages-version" in version_lookup["sql"]
+    assert client.get("/testkonzept/", headers={"If-None-Match": dashboard["ETag"]}).status_code == 200
+
+
+def test_a_changed_or_deleted_legal_page_shows_at_once(client, db):
+    from measures.models import SitePage
+
+    first = client.get("/impressum/")
+    assert "Friedrich-Ebert-Straße 79/81" in first.content.decode()
+    page = SitePage.objects.get(kind=SitePage.Kind.IMPRINT)
+    page.body = "Neue Anschrift: Testweg 1"
+    page.save()
+    changed = client.get("/impressum/", headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200
+    assert "Neue Anschrift: Testweg 1" in changed.content.decode()
+    page.delete()
+    deleted = client.get("/impressum/", headers={"If-None-Match": changed["ETag"]})
+    assert deleted.status_code == 200
+    assert "Testweg" not in deleted.content.decode()
+
+
 def test_pages_are_shared_only_between_visitors_without_cookies(buero_client, world, settings):
     from django.contrib.messages import constants
     from django.contrib.messages.storage.cookie import CookieStorage
