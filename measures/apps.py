@@ -12,7 +12,8 @@ class MeasuresConfig(AppConfig):
         from . import models
         from .summaries import (
             bump_data_version,
-            bump_data_version_for_status_update,
+            bump_data_version_for_deleted_update,
+            bump_data_version_for_saved_update,
             bump_site_pages_version,
             remember_published_state,
         )
@@ -29,11 +30,11 @@ class MeasuresConfig(AppConfig):
         for model in public_models:
             post_save.connect(bump_data_version, sender=model, dispatch_uid=f"public-version-save-{model.__name__}")
             post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"public-version-del-{model.__name__}")
-        # Status updates only count once published (see bump_data_version_for_status_update).
-        update, bump_for_update = models.StatusUpdate, bump_data_version_for_status_update
-        pre_save.connect(remember_published_state, sender=update, dispatch_uid="public-version-update-before")
-        post_save.connect(bump_for_update, sender=update, dispatch_uid="public-version-update-save")
-        post_delete.connect(bump_for_update, sender=update, dispatch_uid="public-version-update-del")
+        # Status updates only count while published (see summaries).
+        update = models.StatusUpdate
+        pre_save.connect(remember_published_state, sender=update, dispatch_uid="update-version-before")
+        post_save.connect(bump_data_version_for_saved_update, sender=update, dispatch_uid="update-version-save")
+        post_delete.connect(bump_data_version_for_deleted_update, sender=update, dispatch_uid="update-version-del")
         # The legal pages show nothing but themselves: their own version, so that publishing a
         # status update leaves them cached. A change to them still moves the data version on.
         post_save.connect(bump_site_pages_version, sender=models.SitePage, dispatch_uid="site-pages-version-save")

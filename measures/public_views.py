@@ -135,7 +135,11 @@ def _cached_page(view, parameters):
         key = _page_key(request, parameters)
         if key is None:
             return view(request, *args, **kwargs)
-        cached = _lookup_page(key) or _page_rendered_elsewhere(key)
+        cached = _lookup_page(key)
+        lock = _render_lock(key)
+        renders_here = cached is None and cache.add(lock, 1, RENDER_LOCK_SECONDS)
+        if cached is None and not renders_here:
+            cached = _wait_for_page(key, lock)
         if cached is not None:
             response = HttpResponse(cached["content"])
             for header, value in cached["headers"].items():
@@ -151,8 +155,8 @@ def _cached_page(view, parameters):
                 _remember_locally(key, page)
                 stored = True
         finally:
-            if not stored:  # a 404 or an error: whoever waits renders for themselves at once
-                cache.delete(_render_lock(key))
+            if renders_here and not stored:  # a 404 or an error: whoever waits renders at once
+                cache.delete(lock)
         return response
 
     return wrapper
@@ -170,15 +174,9 @@ def _render_lock(key):
     return key + ":render"
 
 
-def _page_rendered_elsewhere(key):
-    """None if this request is to render the page; else the page another process rendered.
-
-    Also None after RENDER_WAIT_SECONDS, or as soon as the other process gives up, so that
-    nobody waits for a page that is not coming.
-    """
-    lock = _render_lock(key)
-    if cache.add(lock, 1, RENDER_LOCK_SECONDS):
-        return None
+def _wait_for_page(key, lock):
+    """The page another process is rendering, or None: after RENDER_WAIT_SECONDS, or as soon
+    as that process gives up, so that nobody waits for a page that is not coming."""
     give_up = monotonic() + RENDER_WAIT_SECONDS
     while monotonic() < give_up:
         sleep(RENDER_POLL_SECONDS)
@@ -191,7 +189,7 @@ def _page_rendered_elsewhere(key):
     return None
 
 
-def public_page(view=None, *, parameters=(), version=None):
+def public_page(view=None, *, parameters=(), version=data_version):
     """ETag and Last-Modified (answering 304 when unchanged) around a page cache.
 
     ``parameters``: the query parameters the view reads; only these make a different page.
@@ -203,15 +201,13 @@ def public_page(view=None, *, parameters=(), version=None):
     conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(
         _cached_page(view, frozenset(parameters))
     )
-    if version is None:
-        return conditional
 
     @wraps(view)
-    def with_own_version(request, *args, **kwargs):
-        request._public_version_source = version
+    def wrapper(request, *args, **kwargs):
+        request._public_version_source = version  # read by _version()
         return conditional(request, *args, **kwargs)
 
-    return with_own_version
+    return wrapper
 
 
 PAGE_PARAMETER = "seite"

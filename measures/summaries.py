@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from .choices import Ampel, Status, UpdateState
@@ -157,14 +156,18 @@ def remember_published_state(sender, instance, raw=False, **kwargs):
     )
 
 
-def bump_data_version_for_status_update(sender, instance, using=None, **kwargs):
-    """post_save/post_delete receiver for StatusUpdate: only published updates are public.
+# Only published status updates are public: writing a draft, submitting or returning a report
+# changes no public page, so the public caches stay valid (reporters write far more often than
+# the Büro publishes).
+def bump_data_version_for_saved_update(sender, instance, using=None, **kwargs):
+    """post_save receiver for StatusUpdate: it is published, or was until this save."""
+    if instance.state == UpdateState.PUBLISHED or instance.__dict__.pop("_was_published", False):
+        bump_data_version(using=using)
 
-    Writing a draft, submitting or returning a report changes no public page, so the public
-    caches stay valid (reporters write far more often than the Büro publishes).
-    """
-    was_published = kwargs.get("signal") is post_save and instance.__dict__.pop("_was_published", False)
-    if instance.state == UpdateState.PUBLISHED or was_published:
+
+def bump_data_version_for_deleted_update(sender, instance, using=None, **kwargs):
+    """post_delete receiver for StatusUpdate."""
+    if instance.state == UpdateState.PUBLISHED:
         bump_data_version(using=using)
 
 

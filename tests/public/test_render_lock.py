@@ -19,13 +19,13 @@ PAGE = "/testkonzept/massnahmen/"
 def page_keys(monkeypatch):
     """The page-cache keys the requests of a test looked up, in order."""
     keys = []
-    original = public_views._page_rendered_elsewhere
+    original = public_views._render_lock
 
     def spy(key):
         keys.append(key)
         return original(key)
 
-    monkeypatch.setattr(public_views, "_page_rendered_elsewhere", spy)
+    monkeypatch.setattr(public_views, "_render_lock", spy)
     return keys
 
 
@@ -98,3 +98,15 @@ def test_a_page_that_is_not_found_releases_the_lock(client, world, page_keys):
     (key,) = page_keys
     assert cache.get(public_views._render_lock(key)) is None
     assert cache.get(key) is None
+
+
+def test_a_request_that_did_not_take_the_lock_leaves_it_alone(client, world, page_keys, monkeypatch):
+    assert client.get("/testkonzept/massnahmen/99.99/").status_code == 404
+    (key,) = page_keys
+    lock = public_views._render_lock(key)
+    cache.set(lock, 1)  # another process renders this address
+    now = [0.0]
+    monkeypatch.setattr(public_views, "sleep", lambda seconds: now.__setitem__(0, now[0] + seconds))
+    monkeypatch.setattr(public_views, "monotonic", lambda: now[0])
+    assert client.get("/testkonzept/massnahmen/99.99/").status_code == 404
+    assert cache.get(lock) == 1  # still the other process's
