@@ -78,7 +78,7 @@ def generate(measures, slug):
 
 
 def export(slug, path):
-    from measures.exporting import export_catalogue
+    from measures.exchange.export import export_catalogue
     from measures.models import Concept
 
     data = export_catalogue(Concept.objects.get(slug=slug), "xlsx", include_internal=True)
@@ -90,7 +90,7 @@ def export_changed(slug, path):
     """The catalogue with every title changed, for the update path."""
     import tablib
 
-    from measures.exporting import catalogue_dataset, render_dataset
+    from measures.exchange.export import catalogue_dataset, render_dataset
     from measures.models import Concept
 
     dataset = catalogue_dataset(Concept.objects.get(slug=slug), include_internal=True)
@@ -121,7 +121,7 @@ def preview(path, slug, token_path):
     from django.conf import settings
     from django.utils.module_loading import import_string
 
-    from measures.importing import run_import
+    from measures.exchange.importing import run_import
     from measures.models import Concept
 
     data = Path(path).read_bytes()
@@ -138,7 +138,7 @@ def confirm(path, slug, token_path):
     from django.utils.module_loading import import_string
 
     from accounts.models import User
-    from measures.importing import run_import
+    from measures.exchange.importing import run_import
     from measures.models import Concept
 
     storage = import_string(settings.IMPORT_EXPORT_TMP_STORAGE_CLASS)(name=Path(token_path).read_text())
@@ -243,10 +243,10 @@ def main():
     empty_copy("bench-demo", "bench-ziel")
     empty_copy("bench-demo", "bench-plain")
     first, first_cpu, _mb1, _ = run(
-        "Vorschau: alle Zeilen neu (measures.importing)", preview, path, "bench-ziel", token
+        "Vorschau: alle Zeilen neu (measures.exchange.importing)", preview, path, "bench-ziel", token
     )
     second, second_cpu, _mb2, _ = run(
-        "Bestätigen: alle Zeilen anlegen (measures.importing)", confirm, path, "bench-ziel", token
+        "Bestätigen: alle Zeilen anlegen (measures.exchange.importing)", confirm, path, "bench-ziel", token
     )
     run("Vorschau: derselbe Katalog erneut, alles unverändert", preview, path, "bench-demo", token)
     changed = workdir / "geaendert.xlsx"

@@ -151,7 +151,7 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "staff:login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "staff:my_measures"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -226,7 +226,7 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Public pages: how long one process may trust its last look at the "data changed" value
-# (measures.summaries). 0 = every request asks the shared cache, so that a change is visible on
+# (measures.versions). 0 = every request asks the shared cache, so that a change is visible on
 # every application server at once; a few seconds save that lookup under heavy load.
 PUBLIC_VERSION_LOCAL_SECONDS = env_int("PUBLIC_VERSION_LOCAL_SECONDS", 0)
 
@@ -337,7 +337,7 @@ LOGGING = {
         },
     },
 }
-# Spreadsheet import (measures.importing): the uploaded file is kept between preview and
+# Spreadsheet import (measures.exchange.importing): the uploaded file is kept between preview and
 # confirm in the shared cache, never on local disk, so both may run in different processes.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)

@@ -7,9 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_import import CatalogueImportExportMixin, ImportRecordAdmin
 from .choices import Role, UpdateState
-from .concurrency import VersionedFormMixin
+from .exchange.admin import CatalogueImportExportMixin, ImportRecordAdmin
 from .models import (
     Concept,
     FieldOfAction,
@@ -23,8 +22,9 @@ from .models import (
     SitePage,
     StatusUpdate,
 )
+from .reporting.concurrency import VersionedFormMixin
+from .reporting.workflow import notify_returned
 from .services import measure_sync_current_status, status_update_publish
-from .workflow import notify_returned
 
 
 # Inlines are stacked throughout: Django's tabular inline leaves its inputs without labels.

@@ -10,7 +10,7 @@ class MeasuresConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from . import models
-        from .summaries import (
+        from .versions import (
             bump_data_version,
             bump_data_version_for_deleted_update,
             bump_data_version_for_saved_update,

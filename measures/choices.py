@@ -108,3 +108,22 @@ def _definitions_help(choices, definitions) -> str:
 
 status_help_text = lazy(lambda: _definitions_help(Status, STATUS_DEFINITIONS), str)()
 ampel_help_text = lazy(lambda: _definitions_help(Ampel, AMPEL_DEFINITIONS), str)()
+
+
+# Symbols that accompany every status and Ampel label, so that no meaning hangs on colour.
+STATUS_ICONS = {
+    Status.NO_REPORT: "?",
+    Status.NOT_STARTED: "○",
+    Status.PREPARATION: "◔",
+    Status.IN_PROGRESS: "◑",
+    Status.DONE: "●",
+    Status.PERMANENT: "◉",
+    Status.POSTPONED: "‖",
+    Status.DROPPED: "✕",
+}
+AMPEL_ICONS = {
+    Ampel.UNSPECIFIED: "–",
+    Ampel.ON_TRACK: "✓",
+    Ampel.AT_RISK: "!",
+    Ampel.DELAYED: "✕",
+}

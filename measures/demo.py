@@ -23,7 +23,7 @@ from .models import (
     StatusUpdate,
     natural_sort_key,
 )
-from .summaries import bump_data_version
+from .versions import bump_data_version
 
 DEMO_TITLE = "Demo-Konzept"
 DEMO_UNIT_PREFIX = "Beispiel: "

@@ -88,8 +88,8 @@ def buero_client(client, buero_user):
 def _forget_process_local_page_caches():
     """The public pages keep the data version and rendered pages in process memory too;
     tests roll their data back, so each starts without them."""
-    from measures.public_views import forget_local_pages
-    from measures.summaries import forget_local_version
+    from measures.public.cache import forget_local_pages
+    from measures.versions import forget_local_version
 
     forget_local_version()
     forget_local_pages()

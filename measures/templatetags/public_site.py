@@ -2,8 +2,7 @@
 
 from django import template
 
-from ..choices import Ampel, Status
-from ..summaries import AMPEL_ICONS, STATUS_ICONS
+from ..choices import AMPEL_ICONS, STATUS_ICONS, Ampel, Status
 
 register = template.Library()
 

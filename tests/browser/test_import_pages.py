@@ -4,7 +4,7 @@ import pytest
 
 from measures.models import ImportRecord, Measure
 from tests.browser.conftest import axe_violations
-from tests.measures.conftest import csv_file
+from tests.exchange.conftest import csv_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from measures.opendata import COLUMNS
+from measures.public.opendata import COLUMNS
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,7 @@ def test_readme_documents_every_column():
 def test_export_and_detail_page_list_lead_units_before_partners(client, world, unit_b):
     from measures.choices import Role
     from measures.models import Measure, MeasureResponsibility, ResponsibleUnit
-    from measures.opendata import export_queryset
+    from measures.public.opendata import export_queryset
 
     second = world["measures"][1]  # lead: Stelle B
     early = ResponsibleUnit.objects.create(name="Aaa-Stelle", slug="aaa-stelle")

@@ -47,7 +47,7 @@ def test_dashboard_counts_per_field_goal_and_ampel(client, world):
 
 
 def test_dashboard_time_line_marks_today(client, world, monkeypatch):
-    monkeypatch.setattr("measures.public_views.timezone.localdate", lambda: date(2026, 7, 2))
+    monkeypatch.setattr("measures.public.views.timezone.localdate", lambda: date(2026, 7, 2))
     content = client.get("/testkonzept/").content.decode()
     assert "Laufzeit vom 1. Januar 2024 bis 31. Dezember 2028." in content
     assert "Heute (2. Juli 2026) sind 50 % der Laufzeit vergangen." in content
@@ -179,7 +179,7 @@ def test_news_dashboard_and_feed_list_the_most_recently_published_first(client, 
     from django.utils import timezone
     from django.utils.formats import date_format
 
-    monkeypatch.setattr("measures.feeds.FEED_SIZE", 2)
+    monkeypatch.setattr("measures.public.feeds.FEED_SIZE", 2)
     late = publish_update(world["measures"][1], day=date(2024, 6, 30), status=Status.PREPARATION, text="Nachgereicht.")
     StatusUpdate.objects.filter(pk=late.pk).update(published_at=timezone.now())
     today = date_format(timezone.localdate(), "DATE_FORMAT")
@@ -199,7 +199,7 @@ def test_news_dashboard_and_feed_list_the_most_recently_published_first(client, 
 
 
 def test_open_data_page_documents_every_column(client, world):
-    from measures.opendata import COLUMNS
+    from measures.public.opendata import COLUMNS
 
     content = client.get(reverse("open_data")).content.decode()
     for column in COLUMNS:

@@ -40,8 +40,8 @@ CSS = sum(len((Path(settings.BASE_DIR) / "static/css" / name).read_bytes()) for 
 
 def _query_counts(client, urls):
     """SQL queries per URL: rendered from scratch, then served again from the page cache."""
-    from measures.public_views import forget_local_pages
-    from measures.summaries import forget_local_version
+    from measures.public.cache import forget_local_pages
+    from measures.versions import forget_local_version
 
     counts = {}
     for url in urls:
@@ -77,8 +77,8 @@ def test_query_count_is_the_same_at_50_and_1000_measures(client, memory_cache, u
 
 @pytest.mark.parametrize(("local_seconds", "in_process"), [(0, 1), (2, 0)])
 def test_cached_page_costs_at_most_the_version_lookup(client, settings, local_seconds, in_process):
-    from measures.public_views import forget_local_pages
-    from measures.summaries import _store_new_version, forget_local_version
+    from measures.public.cache import forget_local_pages
+    from measures.versions import _store_new_version, forget_local_version
 
     settings.PUBLIC_VERSION_LOCAL_SECONDS = local_seconds
     generate_demo(measures=50)
@@ -148,7 +148,7 @@ def test_change_is_visible_at_once_in_the_writing_process(client, world):
 
 @pytest.mark.django_db(transaction=True)
 def test_other_processes_see_the_change_after_commit(client, world):
-    from measures import summaries
+    from measures import versions as summaries
 
     client.get("/testkonzept/")
     before = cache.get(summaries.VERSION_KEY)
@@ -168,7 +168,7 @@ def test_only_published_reports_change_the_public_data_version(world):
     publishing, or a published report changed or deleted, makes them stale."""
     from measures.choices import UpdateState
     from measures.models import StatusUpdate
-    from measures.summaries import data_version
+    from measures.versions import data_version
 
     measure = world["measures"][1]
     before = data_version()
@@ -196,7 +196,7 @@ def test_only_published_reports_change_the_public_data_version(world):
 
 
 def test_legal_pages_stay_cached_when_a_report_is_published(client, world):
-    from measures.public_views import forget_local_pages
+    from measures.public.cache import forget_local_pages
 
     legal, dashboard = client.get("/impressum/"), client.get("/testkonzept/")
     publish_update(world["measures"][1], day=date(2025, 9, 30), status=Status.PREPARATION)
@@ -253,7 +253,7 @@ def test_pages_are_shared_only_between_visitors_without_cookies(buero_client, wo
 
 def test_new_release_does_not_serve_pages_of_the_previous_one(client, world, monkeypatch):
     first = client.get("/testkonzept/")
-    monkeypatch.setattr("measures.public_views.RELEASE", "naechste-version")
+    monkeypatch.setattr("measures.public.cache.RELEASE", "naechste-version")
     with CaptureQueriesContext(connection) as queries:
         second = client.get("/testkonzept/", headers={"If-None-Match": first["ETag"]})
     assert second.status_code == 200
@@ -268,7 +268,7 @@ def _cache_entries() -> int:
 
 
 def test_unknown_query_parameters_are_served_but_not_cached(client, world):
-    from measures import public_views
+    from measures.public import cache as public_views
 
     public_views.forget_local_pages()
     filtered = client.get("/testkonzept/massnahmen/", {"stand": "umgesetzt"}).content.decode()
@@ -305,7 +305,7 @@ def test_known_parameters_share_one_entry_in_any_order(client, world, settings):
 
 
 def test_local_page_store_keeps_the_most_recently_used(monkeypatch):
-    from measures import public_views
+    from measures.public import cache as public_views
 
     monkeypatch.setattr(public_views, "LOCAL_PAGES", 2)
     public_views.forget_local_pages()

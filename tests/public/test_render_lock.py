@@ -8,7 +8,7 @@ it again, but never for long, and never for a page that is not coming (a 404, an
 import pytest
 from django.core.cache import cache
 
-from measures import public_views
+from measures.public import cache as public_views
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from measures.choices import UpdateState
-from measures.concurrency import version_token
 from measures.models import Measure, StatusUpdate
-from measures.workflow import status_update_review_publish, status_update_save
+from measures.reporting.concurrency import version_token
+from measures.reporting.workflow import status_update_review_publish, status_update_save
 from tests.measures.test_admin import _measure_form
 
 FORM = {"reporting_date": "2026-03-31", "status": "in_umsetzung", "ampel": "im_plan", "public_text": "Meine Fassung"}

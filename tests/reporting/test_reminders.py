@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from measures.choices import UpdateState
 from measures.models import SentReminder
-from measures.reminders import reminder_stage, send_reminders
+from measures.reporting.reminders import reminder_stage, send_reminders
 from tests.reporting.conftest import make_update
 
 DEADLINE = datetime.date(2026, 4, 30)
@@ -135,7 +135,7 @@ def test_a_failing_mail_server_for_one_unit_does_not_stop_the_others(
             raise ConnectionRefusedError("SMTP server down")
         return real_send_mail(recipient_list=recipient_list, **kwargs)
 
-    monkeypatch.setattr("measures.reminders.send_mail", flaky_send_mail)
+    monkeypatch.setattr("measures.reporting.reminders.send_mail", flaky_send_mail)
     assert send_reminders(today=DEADLINE) == 1
     assert [message.to for message in mailoutbox] == [["b@example.org"]]
     assert list(SentReminder.objects.values_list("unit__name", flat=True)) == ["Stelle B"]

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from measures.choices import Role, Status, UpdateState
 from measures.models import FieldOfAction, Goal, Measure, MeasureResponsibility, ReportRound
-from measures.rounds import report_for
+from measures.reporting.rounds import report_for
 from tests.reporting.conftest import make_update
 
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from measures.choices import Status, UpdateState
 from measures.models import StatusUpdate
-from measures.workflow import (
+from measures.reporting.workflow import (
     WorkflowError,
     status_update_return,
     status_update_review_publish,
@@ -316,7 +316,7 @@ def test_draft_written_before_the_round_opened_counts_for_it_when_submitted(meas
 
 
 def test_buero_deleting_a_submitted_update_is_recorded_with_the_author(measure_a, buero_user, submitted_a):
-    from measures.workflow import status_update_delete
+    from measures.reporting.workflow import status_update_delete
 
     status_update_delete(update=submitted_a, user=buero_user)
     record = StatusUpdate.history.get(id=submitted_a.pk, history_type="-")
@@ -324,7 +324,7 @@ def test_buero_deleting_a_submitted_update_is_recorded_with_the_author(measure_a
 
 
 def test_published_updates_cannot_be_deleted(measure_a, buero_user, submitted_a):
-    from measures.workflow import status_update_delete
+    from measures.reporting.workflow import status_update_delete
 
     status_update_review_publish(update=submitted_a, reviewer=buero_user)
     with pytest.raises(WorkflowError, match="Veröffentlichte Meldungen werden nicht gelöscht"):

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from measures.exporting import EXPORT_FORMATS, export_catalogue
+from measures.exchange.export import EXPORT_FORMATS, export_catalogue
 from measures.models import Concept
 
 

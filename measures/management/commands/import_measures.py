@@ -3,7 +3,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from measures.importing import ImportFileError, run_import
+from measures.exchange.importing import run_import
+from measures.exchange.reading import ImportFileError
 from measures.models import Concept
 
 

@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from measures.reminders import send_reminders
+from measures.reporting.reminders import send_reminders
 
 
 class Command(BaseCommand):

@@ -1,0 +1,42 @@
+"""Addresses of the public site. Fixed paths first: a concept's slug takes whatever is left."""
+
+from django.urls import path, register_converter
+
+from ..models import SitePage
+from . import views
+from .feeds import ConceptUpdatesFeed
+from .opendata import FORMATS
+
+
+class SitePageConverter:
+    regex = "|".join(SitePage.Kind.values)
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class ExportFormatConverter(SitePageConverter):
+    regex = "|".join(FORMATS)
+
+
+register_converter(SitePageConverter, "sitepage")
+register_converter(ExportFormatConverter, "exportformat")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<sitepage:kind>/", views.site_page, name="site_page"),
+    path("stellen/", views.unit_list, name="unit_list"),
+    path("stellen/<slug:slug>/", views.unit_detail, name="unit_detail"),
+    path("offene-daten/", views.open_data, name="open_data"),
+    path("<slug:concept_slug>/", views.dashboard, name="dashboard"),
+    path("<slug:concept_slug>/massnahmen/", views.measure_list, name="measure_list"),
+    path("<slug:concept_slug>/massnahmen.<exportformat:fmt>", views.measure_export, name="measure_export"),
+    path("<slug:concept_slug>/massnahmen/<str:code>/", views.measure_detail, name="measure_detail"),
+    path("<slug:concept_slug>/handlungsfelder/<int:number>/", views.field_detail, name="field_detail"),
+    path("<slug:concept_slug>/ziele/<int:number>/", views.goal_detail, name="goal_detail"),
+    path("<slug:concept_slug>/aktuelles/", views.news, name="news"),
+    path("<slug:concept_slug>/aktuelles/feed/", views.public_page(ConceptUpdatesFeed()), name="news_feed"),
+]
