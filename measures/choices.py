@@ -102,6 +102,34 @@ class UpdateState(models.TextChoices):
     RETURNED = "zurueckgegeben", _("zurückgegeben")
 
 
+class OpenDataLicence(models.TextChoices):
+    """Licences the Büro may choose for its open data, keyed as in the DCAT-AP.de licence
+    vocabulary (https://www.dcat-ap.de/def/licenses/), so that portals recognise them."""
+
+    DL_BY_DE_2_0 = "dl-by-de/2.0", _("Datenlizenz Deutschland – Namensnennung – Version 2.0")
+    DL_ZERO_DE_2_0 = "dl-zero-de/2.0", _("Datenlizenz Deutschland – Zero – Version 2.0")
+    CC_BY_4_0 = "cc-by/4.0", _("Creative Commons Namensnennung – 4.0 International (CC BY 4.0)")
+    CC_ZERO = "cc-zero", _("Creative Commons Zero (CC0 1.0)")
+
+    @property
+    def uri(self) -> str:
+        """The licence's identifier in the DCAT-AP.de vocabulary."""
+        return f"http://dcat-ap.de/def/licenses/{self.value}"
+
+    @property
+    def text_url(self) -> str:
+        """Where a person reads the licence."""
+        return LICENCE_TEXT_URLS[self]
+
+
+LICENCE_TEXT_URLS = {
+    OpenDataLicence.DL_BY_DE_2_0: "https://www.govdata.de/dl-de/by-2-0",
+    OpenDataLicence.DL_ZERO_DE_2_0: "https://www.govdata.de/dl-de/zero-2-0",
+    OpenDataLicence.CC_BY_4_0: "https://creativecommons.org/licenses/by/4.0/deed.de",
+    OpenDataLicence.CC_ZERO: "https://creativecommons.org/publicdomain/zero/1.0/deed.de",
+}
+
+
 def _definitions_help(choices, definitions) -> str:
     return " ".join(f"„{choice.label}“: {definitions[choice]}" for choice in choices)
 

@@ -1,4 +1,5 @@
 import re
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -15,6 +17,7 @@ from .choices import (
     REPORTED_STATUS_CHOICES,
     Ampel,
     FundingStatus,
+    OpenDataLicence,
     Role,
     Status,
     UnitKind,
@@ -77,6 +80,13 @@ class Concept(models.Model):
         _("Demonstrationsdaten"),
         default=False,
         help_text=_("Jede Seite dieses Konzepts wird deutlich als Demonstration gekennzeichnet."),
+    )
+    open_data_licence = models.CharField(
+        _("Lizenz der offenen Daten"),
+        max_length=40,
+        choices=OpenDataLicence,
+        default=OpenDataLicence.DL_BY_DE_2_0,
+        help_text=_("Gilt für die Downloads dieses Konzepts (CSV, Excel, JSON) und steht in ihren Metadaten."),
     )
     published = models.BooleanField(_("veröffentlicht"), default=False)
 
@@ -500,6 +510,24 @@ def editable_states(user) -> tuple[str, ...]:
     return (UpdateState.DRAFT, UpdateState.RETURNED)
 
 
+def reporting_date_error(reporting_date, concept, *, today=None) -> str | None:
+    """Why ``reporting_date`` cannot be the „Stand vom“ of a report on a measure of ``concept``,
+    or None. One rule for the report form, the admin and the import: a report describes a day
+    between the start of its concept and today, never the future (a report dated 2099 would
+    stay the current status for ever) and never a time before the concept existed."""
+    today = today or timezone.localdate()
+    if reporting_date > today:
+        return _("„Stand vom“ darf nicht in der Zukunft liegen (spätestens heute, %(today)s).") % {
+            "today": today.strftime("%d.%m.%Y")
+        }
+    earliest = date(concept.start_year, 1, 1)
+    if reporting_date < earliest:
+        return _("„Stand vom“ darf nicht vor dem Beginn des Konzepts liegen (frühestens %(earliest)s).") % {
+            "earliest": earliest.strftime("%d.%m.%Y")
+        }
+    return None
+
+
 class StatusUpdate(models.Model):
     measure = models.ForeignKey(
         Measure, verbose_name=_("Maßnahme"), on_delete=models.CASCADE, related_name="status_updates"
@@ -594,14 +622,17 @@ class StatusUpdate(models.Model):
         }
 
     def clean(self):
+        errors = {}
         if self.state != UpdateState.DRAFT and Status(self.status).requires_reason and not self.public_text.strip():
-            raise ValidationError(
-                {
-                    "public_text": _(
-                        "Bei „zurückgestellt“ oder „entfallen“ ist eine öffentliche Begründung erforderlich."
-                    )
-                }
+            errors["public_text"] = _(
+                "Bei „zurückgestellt“ oder „entfallen“ ist eine öffentliche Begründung erforderlich."
             )
+        if self.reporting_date and self.measure_id:
+            error = reporting_date_error(self.reporting_date, self.measure.concept)
+            if error:
+                errors["reporting_date"] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 class SitePage(models.Model):

@@ -5,6 +5,7 @@ Runs in CI's PostgreSQL pass; on SQLite it is skipped, because a SQLite file is 
 database that several servers share.
 """
 
+import os
 import re
 import secrets
 import socket
@@ -34,6 +35,10 @@ PASSWORD = "ein-sicheres-Passwort-123"
 @pytest.fixture
 def fast_password_hasher():
     """Keep the production hasher: the servers, in other processes, check the password."""
+
+
+# A Redis database of its own; several checkouts on one machine each set another number.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 
 
 def redis_reachable() -> bool:
@@ -67,7 +72,7 @@ def static_root(tmp_path_factory):
     params=[
         "db",
         pytest.param(
-            "redis://127.0.0.1:6379/7",
+            TEST_REDIS_URL,
             marks=pytest.mark.skipif(not redis_reachable(), reason="Redis läuft nicht auf 127.0.0.1:6379"),
         ),
     ],

@@ -1,0 +1,50 @@
+"""One rule for „Stand vom“: between the start of the concept and today (form, model, workflow)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from measures.choices import Status
+from measures.models import StatusUpdate, reporting_date_error
+
+FORM = {"status": Status.IN_PROGRESS, "ampel": "im_plan", "progress": "40", "public_text": "Läuft."}
+
+
+@pytest.mark.parametrize(
+    ("reporting_date", "expected"),
+    [
+        ("2099-01-01", "darf nicht in der Zukunft liegen"),
+        ("1900-01-01", "darf nicht vor dem Beginn des Konzepts liegen (frühestens 01.01.2024)"),
+        ("2023-12-31", "darf nicht vor dem Beginn des Konzepts liegen"),
+    ],
+)
+def test_reporter_of_unit_a_cannot_file_a_report_outside_the_sane_range(
+    client, measure, reporter_a, reporting_date, expected
+):
+    client.force_login(reporter_a)
+    response = client.post(
+        f"/meine-massnahmen/{measure.pk}/meldung/", {**FORM, "reporting_date": reporting_date, "action": "submit"}
+    )
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert not StatusUpdate.objects.filter(measure=measure).exists()
+
+
+def test_reporter_of_unit_a_may_report_today_and_on_the_concepts_first_day(client, measure, reporter_a):
+    client.force_login(reporter_a)
+    for reporting_date in (timezone.localdate(), datetime.date(2024, 1, 1)):
+        response = client.post(
+            f"/meine-massnahmen/{measure.pk}/meldung/",
+            {**FORM, "reporting_date": reporting_date.isoformat(), "action": "draft"},
+        )
+        assert response.status_code == 302
+    assert StatusUpdate.objects.filter(measure=measure).count() == 2
+
+
+def test_the_edges_of_the_rule(concept):
+    today = datetime.date(2026, 6, 15)
+    assert reporting_date_error(today, concept, today=today) is None
+    assert reporting_date_error(today + datetime.timedelta(days=1), concept, today=today)
+    assert reporting_date_error(datetime.date(2024, 1, 1), concept, today=today) is None
+    assert reporting_date_error(datetime.date(2023, 12, 31), concept, today=today)
