@@ -1,10 +1,20 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import roles
+
+
+class UserQuerySet(models.QuerySet):
+    def reporters_of(self, unit):
+        """Active people with the Berichterstattung role who report for ``unit``."""
+        return self.filter(memberships__unit=unit, is_active=True, groups__name=roles.REPORTING).distinct()
+
+
+class PersonManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -15,6 +25,8 @@ class User(AbstractUser):
         related_name="members",
         blank=True,
     )
+
+    objects = PersonManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("Person")

@@ -1,13 +1,14 @@
 from itertools import groupby
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .choices import Role, UpdateState
+from .choices import Role
 from .exchange.admin import CatalogueImportExportMixin, ImportRecordAdmin
 from .models import (
     Concept,
@@ -21,10 +22,10 @@ from .models import (
     SentReminder,
     SitePage,
     StatusUpdate,
+    editable_states,
 )
 from .reporting.concurrency import VersionedFormMixin
-from .reporting.workflow import notify_returned
-from .services import measure_sync_current_status, status_update_publish
+from .reporting.workflow import WorkflowError, status_update_change, status_update_delete, transition_problems
 
 
 # Inlines are stacked throughout: Django's tabular inline leaves its inputs without labels.
@@ -112,34 +113,41 @@ class ResponsibilityInline(admin.StackedInline):
     extra = 0
 
 
-def _save_update(request, update):
-    """Save an update written in the admin; a newly published one through the publishing service."""
-    if update.author_id is None:
-        update.author = request.user
-    update._history_user = request.user
-    if update.state == UpdateState.PUBLISHED and update.published_at is None:
-        status_update_publish(update=update, reviewer=request.user)
-    else:
-        update.save()
-
-
 class StatusUpdateStateRules(forms.ModelForm):
-    """The admin sets the state directly, but within the workflow's rules: a published report
-    stays published (corrections are made in it or in a new report), and a report is only
-    returned from "eingereicht", with a comment for the unit, which gets the return e-mail."""
+    """The admin offers a report's state, within the workflow's rules (reporting/workflow.py):
+    a unit's draft is not published before the unit submits it, a published report stays
+    published, a report is returned only from „eingereicht“ and with a comment for the unit."""
+
+    user = None  # the Büro member filling in the form; set by ``_form_for``
 
     def clean(self):
         cleaned_data = super().clean()
-        stored = self.instance.state if self.instance.pk else None  # the form has not touched it yet
         state = cleaned_data.get("state")
-        if stored == UpdateState.PUBLISHED and state != UpdateState.PUBLISHED:
-            self.add_error("state", _("Eine veröffentlichte Meldung bleibt veröffentlicht."))
-        if state == UpdateState.RETURNED and stored != UpdateState.RETURNED:
-            if stored != UpdateState.SUBMITTED:
-                self.add_error("state", _("Nur eingereichte Meldungen können zurückgegeben werden."))
-            elif "return_comment" in self.fields and not (cleaned_data.get("return_comment") or "").strip():
-                self.add_error("return_comment", _("Bitte schreiben Sie, was geändert werden soll."))
+        if state and self.user is not None:
+            stored = StatusUpdate.objects.select_related("author").filter(pk=self.instance.pk).first()
+            comment = cleaned_data.get("return_comment") or ""
+            for field, message in transition_problems(
+                stored=stored, state=state, user=self.user, comment=comment
+            ).items():
+                self.add_error(field if field in self.fields else None, message)
         return cleaned_data
+
+
+def _form_for(form_class, user):
+    return type(form_class.__name__, (form_class,), {"user": user})
+
+
+class WorkflowErrorsAsMessages:
+    """A transition that the form allowed but the locked row no longer does (someone acted in
+    between) is rolled back and reported, instead of ending in an error page."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except WorkflowError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class StatusUpdateInline(admin.StackedInline):
@@ -162,7 +170,16 @@ class StatusUpdateInline(admin.StackedInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author", "reviewer", "measure")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _form_for(formset.form, request.user)
+        return formset
+
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleted on its own page, where the workflow keeps published reports.
         return False
 
 
@@ -196,7 +213,7 @@ class LeadUnitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Measure)
-class MeasureAdmin(CatalogueImportExportMixin, SimpleHistoryAdmin):
+class MeasureAdmin(WorkflowErrorsAsMessages, CatalogueImportExportMixin, SimpleHistoryAdmin):
     form = MeasureAdminForm
     list_display = ["code_display", "title", "field_display", "status", "ampel", "lead_units", "last_update"]
     list_display_links = ["code_display", "title"]
@@ -253,16 +270,9 @@ class MeasureAdmin(CatalogueImportExportMixin, SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not StatusUpdate:
             return super().save_formset(request, form, formset, change)
-        updates = formset.save(commit=False)
-        for update in updates:
-            _save_update(request, update)
-        for deleted in formset.deleted_objects:
-            deleted.delete()
-        formset.save_m2m()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        measure_sync_current_status(measure=form.instance)
+        # Only new reports come from the inline (existing ones are read-only there).
+        for update in formset.save(commit=False):
+            status_update_change(update=update, user=request.user, state=update.state, comment=update.return_comment)
 
     def history_view(self, request, object_id, extra_context=None):
         extra_context = {**(extra_context or {}), "related_histories": self._related_histories(request, object_id)}
@@ -292,7 +302,7 @@ class StatusUpdateAdminForm(VersionedFormMixin, StatusUpdateStateRules):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(SimpleHistoryAdmin):
+class StatusUpdateAdmin(WorkflowErrorsAsMessages, SimpleHistoryAdmin):
     form = StatusUpdateAdminForm
     list_display = ["measure", "reporting_date", "status", "ampel", "progress", "state", "author", "published_at"]
     list_filter = ["state", "status", "ampel", "measure__concept"]
@@ -302,25 +312,32 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
     readonly_fields = ["author", "reviewer", "published_at", "submitted_at"]
     date_hierarchy = "reporting_date"
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return _form_for(super().get_form(request, obj, change, **kwargs), request.user)
+
     def save_model(self, request, obj, form, change):
-        returned = "state" in form.changed_data and obj.state == UpdateState.RETURNED
-        if returned:
-            obj.reviewer = request.user
-        _save_update(request, obj)
-        measure_sync_current_status(measure=obj.measure)
-        if returned:
-            notify_returned(obj)
+        status_update_change(
+            update=obj,
+            user=request.user,
+            state=form.cleaned_data["state"],
+            comment=form.cleaned_data.get("return_comment") or "",
+            version=form.cleaned_data.get("version") or "",
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # The workflow never deletes a published report (status_update_delete).
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.state in editable_states(request.user)
+        )
+
+    def get_actions(self, request):
+        # Reports are deleted one at a time, each through the workflow.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def delete_model(self, request, obj):
-        measure = obj.measure
-        super().delete_model(request, obj)
-        measure_sync_current_status(measure=measure)
-
-    def delete_queryset(self, request, queryset):
-        measures = list(Measure.objects.filter(status_updates__in=queryset).distinct())
-        super().delete_queryset(request, queryset)
-        for measure in measures:
-            measure_sync_current_status(measure=measure)
+        status_update_delete(update=obj, user=request.user)
 
 
 @admin.register(MeasureResponsibility)

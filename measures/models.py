@@ -196,7 +196,19 @@ class Goal(models.Model):
     natural_key.dependencies = ["measures.concept"]
 
 
-class ResponsibleUnitManager(models.Manager):
+class ResponsibleUnitQuerySet(models.QuerySet):
+    def responsible_for(self, measures):
+        """Units responsible (lead or partner) for any of ``measures``."""
+        return self.filter(
+            pk__in=MeasureResponsibility.objects.filter(measure__in=measures.values("pk")).values("unit_id")
+        )
+
+    def public(self):
+        """Units responsible for at least one public measure; no other unit is listed publicly."""
+        return self.responsible_for(Measure.objects.published())
+
+
+class ResponsibleUnitManager(models.Manager.from_queryset(ResponsibleUnitQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -274,6 +286,10 @@ class MeasureQuerySet(models.QuerySet):
 
     def without_lead(self):
         return self.exclude(responsibilities__role=Role.LEAD)
+
+    def status_counts(self) -> dict:
+        """How many of these measures are in each status: ``{status: count}``."""
+        return dict(self.order_by().values_list("status").annotate(n=models.Count("pk")))
 
     # Row-level permissions, written once: the staff pages, the admin and every export use these.
     def visible_to(self, user):
@@ -416,6 +432,13 @@ class Measure(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def units_of_role(self, role, responsibilities=None) -> list:
+        """The units responsible for this measure in ``role``, by name. Reads ``responsibilities``
+        (e.g. a prefetched list) or the prefetched ``responsibilities.all()``."""
+        if responsibilities is None:
+            responsibilities = self.responsibilities.all()
+        return sorted((r.unit for r in responsibilities if r.role == role), key=lambda unit: unit.name)
 
     @property
     def status_definition(self):

@@ -1,7 +1,6 @@
-"""Writes that touch several models."""
+"""The one rule of the core: a measure's current status is that of its newest published report."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from .choices import Ampel, Status, UpdateState
 from .models import Measure, StatusUpdate
@@ -42,15 +41,3 @@ def measure_sync_current_status(*, measure: Measure) -> Measure:
             setattr(measure, name, values[name])
         measure.save(update_fields=[*changed, "updated_at"])
     return measure
-
-
-@transaction.atomic
-def status_update_publish(*, update: StatusUpdate, reviewer=None) -> StatusUpdate:
-    """Publish a status update and make it the measure's current status if it is the latest."""
-    update.state = UpdateState.PUBLISHED
-    update.reviewer = reviewer
-    update.published_at = update.published_at or timezone.now()
-    update.full_clean()
-    update.save()
-    measure_sync_current_status(measure=update.measure)
-    return update

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 
 from accounts import roles
 from accounts.models import Membership, User
-from measures.choices import Role
+from measures.choices import Role, UpdateState
 from measures.models import Concept, FieldOfAction, Goal, Measure, MeasureResponsibility, ResponsibleUnit
 
 
@@ -82,6 +82,26 @@ def reporter_b(unit_b):
 def buero_client(client, buero_user):
     client.force_login(buero_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to /en/ leaves English active in the test's thread, and ``reverse()`` would then
+    build /en/ addresses in the next test: each test starts in the site's language."""
+    from django.utils import translation
+
+    translation.activate("de")
+    yield
+    translation.deactivate()
+
+
+def publish_as_buero(update, buero_user):
+    """Test set-up: the unit submits ``update`` and the Büro publishes it, through the workflow."""
+    from measures.reporting.workflow import status_update_review_publish
+
+    update.state = UpdateState.SUBMITTED
+    update.save()
+    return status_update_review_publish(update=update, reviewer=buero_user)
 
 
 @pytest.fixture(autouse=True)

@@ -43,7 +43,7 @@ class Column:
 
 
 def _units(measure, role):
-    return "; ".join(r.unit.name for r in measure.public_responsibilities if r.role == role)
+    return "; ".join(unit.name for unit in measure.units_of_role(role, measure.public_responsibilities))
 
 
 COLUMNS = [

@@ -7,14 +7,13 @@ from django.core.cache import cache
 from django.db.models import Count
 
 from ..choices import Status
+from ..models import Measure, ResponsibleUnit
 from ..versions import RELEASE, data_version
 
 SUMMARY_TIMEOUT = 60 * 60 * 24
 
 
 def _compute_concept_summary(concept) -> dict:
-    from ..models import Measure
-
     public = Measure.objects.published().filter(concept=concept)
     status_by_field, status_counts, ampel_counts = {}, Counter(), Counter()
     rows = public.values("field_of_action__number", "field_of_action__title", "status", "ampel").annotate(n=Count("pk"))
@@ -34,9 +33,7 @@ def _compute_concept_summary(concept) -> dict:
     goal_rows = public.filter(goals__isnull=False).values("goals__number", "status").annotate(n=Count("pk"))
     for row in goal_rows:
         status_by_goal.setdefault(row["goals__number"], Counter())[row["status"]] += row["n"]
-    from ..models import MeasureResponsibility
-
-    unit_ids = MeasureResponsibility.objects.filter(measure__in=public.values("pk")).values_list("unit_id", flat=True)
+    unit_ids = ResponsibleUnit.objects.responsible_for(public).values_list("pk", flat=True)
     return {
         "units": sorted(set(unit_ids)),
         "total": sum(status_counts.values()),

@@ -189,7 +189,7 @@ def measure_detail(request, concept_slug, code):
 
 
 def _group_page(request, concept, heading_object, heading, measures, filter_query):
-    counts = dict(measures.order_by().values_list("status").annotate(n=Count("pk")))
+    counts = measures.status_counts()
     context = {
         "concept": concept,
         "object": heading_object,
@@ -221,20 +221,11 @@ def goal_detail(request, concept_slug, number):
     return _group_page(request, concept, goal, str(goal), measures, f"ziel={number}")
 
 
-def public_units():
-    """Units responsible for at least one public measure; no other unit is listed publicly."""
-    return ResponsibleUnit.objects.filter(
-        pk__in=MeasureResponsibility.objects.filter(measure__in=Measure.objects.published().values("pk")).values(
-            "unit_id"
-        )
-    )
-
-
 @public_page
 def unit_list(request):
     public = Q(responsibilities__measure__in=Measure.objects.published().values("pk"))
     units = (
-        public_units()
+        ResponsibleUnit.objects.public()
         .annotate(
             lead_count=Count("responsibilities", filter=public & Q(responsibilities__role=Role.LEAD)),
             partner_count=Count("responsibilities", filter=public & Q(responsibilities__role=Role.PARTNER)),
@@ -246,19 +237,15 @@ def unit_list(request):
 
 @public_page(parameters=[PAGE_PARAMETER])
 def unit_detail(request, slug):
-    unit = get_object_or_404(public_units().only("name", "short_name", "slug", "kind", "website"), slug=slug)
+    unit = get_object_or_404(
+        ResponsibleUnit.objects.public().only("name", "short_name", "slug", "kind", "website"), slug=slug
+    )
     responsibilities = (
         MeasureResponsibility.objects.filter(unit=unit, measure__in=Measure.objects.published().values("pk"))
         .select_related("measure__concept")
         .order_by("measure__concept__title", "measure__sort_key")
     )
-    counts = dict(
-        Measure.objects.published()
-        .filter(responsibilities__unit=unit)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    )
+    counts = Measure.objects.published().filter(responsibilities__unit=unit).status_counts()
     context = {"unit": unit, "page": _paginate(request, responsibilities), **_chart_context(counts)}
     return render(request, "measures/public/unit_detail.html", context)
 

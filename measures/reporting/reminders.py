@@ -9,18 +9,17 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts import roles
-from accounts.models import User
-
 from ..models import ReportRound, SentReminder
 from .rounds import round_overview
 
+User = get_user_model()
 MISSING_STATES = ("missing", "draft")
 
 logger = logging.getLogger(__name__)
@@ -38,9 +37,8 @@ def reminder_stage(report_round: ReportRound, today: datetime.date) -> str | Non
     return None
 
 
-def _reporters(unit) -> list[User]:
-    reporters = User.objects.filter(memberships__unit=unit, is_active=True, groups__name=roles.REPORTING)
-    return list(reporters.exclude(email="").distinct().order_by("username"))
+def _reporters(unit) -> list:
+    return list(User.objects.reporters_of(unit).exclude(email="").order_by("username"))
 
 
 def _send(report_round, unit, reason, stage, measures, recipients, today) -> bool:

@@ -292,7 +292,7 @@ def review_detail(request, pk):
             form.add_error("return_comment" if action == "return" else None, error)
         else:
             return redirect("staff:review_queue")
-    leads = [r.unit for r in update.measure.responsibilities.select_related("unit") if r.role == Role.LEAD]
+    leads = update.measure.units_of_role(Role.LEAD, update.measure.responsibilities.select_related("unit"))
     return render(
         request,
         "measures/staff/review_detail.html",

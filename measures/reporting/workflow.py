@@ -3,7 +3,8 @@
 Every transition is a service ``status_update_<verb>(*, ...)`` under ``transaction.atomic``.
 It checks who may do it and from which state, records the acting person for the history
 (``_history_user``, so that the history has an author also outside a request) and refuses
-anything else with a German message.
+anything else with a German message. The staff pages and the Büro's admin both call these
+services; nothing else changes a report's state.
 """
 
 from django.conf import settings
@@ -14,10 +15,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..choices import UpdateState
 from ..models import Measure, ReportRound, StatusUpdate, editable_states
-from ..services import measure_sync_current_status, status_update_publish
+from ..services import measure_sync_current_status
 from .concurrency import check_version
 
 
@@ -54,6 +56,7 @@ def status_update_save(*, update: StatusUpdate, user, submit: bool = False, vers
     is a draft or was returned; the Büro may save any update that is not yet published.
     """
     _require(Measure.objects.editable_by(user).filter(pk=update.measure_id).exists(), _("Keine Berechtigung."))
+    stored = None
     if update.pk is not None:
         stored = _lock(update, version)
         _require(
@@ -68,17 +71,13 @@ def status_update_save(*, update: StatusUpdate, user, submit: bool = False, vers
         # Also when a draft written before the round opened is saved or submitted now.
         update.report_round = current_round_for(update.measure)
     if submit:
+        _require(can_submit(stored, user), UNIT_SUBMITS)
         update.state = UpdateState.SUBMITTED
         update.submitted_at = timezone.now()
     update.full_clean()
     update._history_user = user
     update.save()
     return update
-
-
-@transaction.atomic
-def status_update_submit(*, update: StatusUpdate, user) -> StatusUpdate:
-    return status_update_save(update=update, user=user, submit=True)
 
 
 @transaction.atomic
@@ -120,6 +119,22 @@ def _mail_returned(update: StatusUpdate) -> None:
         )
 
 
+UNIT_SUBMITS = gettext_lazy(
+    "Diese Meldung reicht die Stelle selbst ein; das Büro prüft sie, sobald sie eingereicht ist."
+)
+
+
+def can_submit(update: StatusUpdate | None, user) -> bool:
+    """Whether ``user`` may hand ``update`` (None: a new one ``user`` is writing) to the Büro.
+
+    A unit's report is submitted by the unit: the Büro submits only its own reports, so that it
+    cannot release a unit's draft on the unit's behalf and then publish it.
+    """
+    if update is None or not user.is_buero:
+        return True
+    return update.author is not None and update.author.is_buero
+
+
 def can_publish(update: StatusUpdate | None, user) -> bool:
     """Whether ``user`` may publish ``update`` (None: a new update ``user`` is about to write).
 
@@ -149,7 +164,12 @@ def status_update_review_publish(*, update: StatusUpdate, reviewer, version: str
     )
     update._history_user = reviewer
     update.measure._history_user = reviewer
-    status_update_publish(update=update, reviewer=reviewer)
+    update.state = UpdateState.PUBLISHED
+    update.reviewer = reviewer
+    update.published_at = timezone.now()
+    update.full_clean()
+    update.save()
+    measure_sync_current_status(measure=update.measure)
     return update
 
 
@@ -170,3 +190,70 @@ def status_update_delete(*, update: StatusUpdate, user, version: str = "") -> No
     update._history_user = measure._history_user = user
     update.delete()
     measure_sync_current_status(measure=measure)
+
+
+def transition_problems(*, stored: StatusUpdate | None, state: str, user, comment: str = "") -> dict:
+    """Why ``user`` cannot move a report from its ``stored`` state (None: a new report) to ``state``,
+    as ``{field: message}``; empty when the workflow allows it. The admin's forms show these
+    messages; ``status_update_change`` checks them again under the row lock."""
+    if not user.is_buero:
+        return {"state": _("Keine Berechtigung.")}
+    current = stored.state if stored is not None else None
+    if state == current:
+        return {}
+    if current == UpdateState.PUBLISHED:
+        return {"state": _("Eine veröffentlichte Meldung bleibt veröffentlicht.")}
+    if state == UpdateState.SUBMITTED and not can_submit(stored, user):
+        return {"state": UNIT_SUBMITS}
+    if state == UpdateState.RETURNED:
+        if current != UpdateState.SUBMITTED:
+            return {"state": _("Nur eingereichte Meldungen können zurückgegeben werden.")}
+        if not comment.strip():
+            return {"return_comment": _("Bitte schreiben Sie, was geändert werden soll.")}
+    if state == UpdateState.PUBLISHED and not can_publish(stored, user):
+        if current == UpdateState.RETURNED:
+            return {
+                "state": _("Eine zurückgegebene Meldung wird veröffentlicht, sobald die Stelle sie erneut einreicht.")
+            }
+        return {
+            "state": _(
+                "Dieser Entwurf gehört der Stelle; das Büro kann ihn veröffentlichen, sobald die Stelle ihn einreicht."
+            )
+        }
+    if state == UpdateState.DRAFT and current is not None:
+        return {
+            "state": _("Eine Meldung im Bearbeitungsstand „%(state)s“ wird nicht wieder zum Entwurf.")
+            % {"state": stored.get_state_display()}
+        }
+    return {}
+
+
+@transaction.atomic
+def status_update_change(
+    *, update: StatusUpdate, user, state: str, comment: str = "", version: str = ""
+) -> StatusUpdate:
+    """Save a report as edited by the Büro in the admin and move it to ``state`` through the
+    transitions above: save or submit, then publish or return. A published report stays
+    published; its text may be corrected, and the measure's current status follows."""
+    stored = _lock(update, version) if update.pk is not None else None
+    problems = transition_problems(stored=stored, state=state, user=user, comment=comment)
+    if problems:
+        raise WorkflowError(problems)
+    if stored is not None and stored.state == UpdateState.PUBLISHED:
+        return _correct_published(update=update, user=user)
+    update.state = stored.state if stored is not None else UpdateState.DRAFT
+    status_update_save(update=update, user=user, submit=state == UpdateState.SUBMITTED)
+    if state == UpdateState.PUBLISHED:
+        return status_update_review_publish(update=update, reviewer=user)
+    if state == UpdateState.RETURNED and update.state != UpdateState.RETURNED:
+        return status_update_return(update=update, reviewer=user, comment=comment)
+    return update
+
+
+def _correct_published(*, update: StatusUpdate, user) -> StatusUpdate:
+    update.state = UpdateState.PUBLISHED
+    update.full_clean()
+    update._history_user = update.measure._history_user = user
+    update.save()
+    measure_sync_current_status(measure=update.measure)
+    return update

@@ -64,3 +64,13 @@ def test_local_buero_account_can_log_in_to_the_admin(client, db, capsys):
     response = client.post("/admin/login/?next=/admin/", {"username": "buero", "password": password})
     assert response.status_code == 302
     assert client.get("/admin/measures/measure/").status_code == 200
+
+
+def test_reporters_of_a_unit_are_its_active_reporters_only(reporter_a, reporter_b, buero_user, unit_a):
+    from accounts.models import Membership, User
+
+    Membership.objects.create(user=buero_user, unit=unit_a)  # the Büro is not one of the unit's reporters
+    inactive = User.objects.create_user(username="ehemalig", is_active=False)
+    inactive.groups.add(*reporter_a.groups.all())
+    Membership.objects.create(user=inactive, unit=unit_a)
+    assert list(User.objects.reporters_of(unit_a)) == [reporter_a]

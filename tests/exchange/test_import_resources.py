@@ -12,7 +12,7 @@ from measures.exchange.resources import (
     StatusUpdateResource,
 )
 from measures.models import FieldOfAction, Goal, ResponsibleUnit, StatusUpdate
-from measures.services import status_update_publish
+from tests.conftest import publish_as_buero
 
 
 def test_units_are_matched_by_name_and_updated_or_created(unit_a):
@@ -50,7 +50,7 @@ def test_status_update_export_in_german(measure, buero_user):
     update = StatusUpdate.objects.create(
         measure=measure, reporting_date=date(2025, 3, 31), status=Status.IN_PROGRESS, progress=30, public_text="Läuft."
     )
-    status_update_publish(update=update, reviewer=buero_user)
+    publish_as_buero(update, buero_user)
     dataset = StatusUpdateResource(concept=measure.concept).export()
     assert dataset.headers == ["Nr.", "Stand vom", "Umsetzungsstand", "Ampel", "Fortschritt (%)", "Sachstand"]
     assert list(dataset[0]) == ["1.1", "31.03.2025", "in Umsetzung", "keine Angabe", "30", "Läuft."]

@@ -9,7 +9,7 @@ from measures.choices import Ampel, Role, Status, UpdateState
 from measures.exchange.export import export_catalogue
 from measures.exchange.importing import run_import
 from measures.models import Concept, FieldOfAction, Goal, ImportRecord, Measure, StatusUpdate
-from measures.services import status_update_publish
+from tests.conftest import publish_as_buero
 
 from .conftest import HEADERS, csv_file, database_state, xlsx_file
 
@@ -127,11 +127,11 @@ def test_import_writes_changes_with_history_reason_and_record(measure, goal, uni
 
 
 def test_a_changed_status_becomes_a_published_status_update(measure, buero_user):
-    status_update_publish(
-        update=StatusUpdate.objects.create(
+    publish_as_buero(
+        StatusUpdate.objects.create(
             measure=measure, reporting_date=date(2025, 3, 1), status=Status.PREPARATION, ampel=Ampel.ON_TRACK
         ),
-        reviewer=buero_user,
+        buero_user,
     )
     rows = [
         ["Nr.", "Titel", "Handlungsfeld", "Umsetzungsstand", "Ampel", "Fortschritt (%)", "Stand vom"],

@@ -9,7 +9,7 @@ from django.urls import reverse
 from measures.choices import Role, Status, UpdateState
 from measures.demo import generate_demo
 from measures.models import Concept, FieldOfAction, Goal, Measure, MeasureResponsibility, StatusUpdate
-from measures.services import status_update_publish
+from tests.conftest import publish_as_buero
 
 CHANGELIST_URLS = [
     "admin:measures_concept_changelist",
@@ -224,26 +224,44 @@ def test_history_shows_changes_of_responsibilities_and_updates(buero_client, bue
     assert "buero-admin" in content
 
 
-def test_status_update_admin_publishes_and_deletion_resets_status(buero_client, measure):
+def _new_update_form(measure, state, **overrides):
+    return {
+        "measure": measure.pk,
+        "reporting_date": "31.12.2025",
+        "status": Status.DONE,
+        "ampel": "im_plan",
+        "progress": "100",
+        "public_text": "Abgeschlossen.",
+        "internal_note": "",
+        "state": state,
+        **overrides,
+    }
+
+
+def test_buero_publishes_its_own_report_in_the_admin_and_cannot_delete_it(buero_client, measure):
     response = buero_client.post(
-        reverse("admin:measures_statusupdate_add"),
-        {
-            "measure": measure.pk,
-            "reporting_date": "31.12.2025",
-            "status": Status.DONE,
-            "ampel": "im_plan",
-            "progress": "100",
-            "public_text": "Abgeschlossen.",
-            "internal_note": "",
-            "state": UpdateState.PUBLISHED,
-        },
+        reverse("admin:measures_statusupdate_add"), _new_update_form(measure, "veroeffentlicht")
     )
     assert response.status_code == 302
     measure.refresh_from_db()
     assert measure.status == Status.DONE
     update = measure.status_updates.get()
+    delete_url = reverse("admin:measures_statusupdate_delete", args=[update.pk])
+    assert buero_client.get(delete_url).status_code == 403
+    assert buero_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert StatusUpdate.objects.filter(pk=update.pk, state=UpdateState.PUBLISHED).exists()
+    measure.refresh_from_db()
+    assert measure.status == Status.DONE
+
+
+def test_buero_deletes_a_draft_in_the_admin(buero_client, measure):
+    response = buero_client.post(reverse("admin:measures_statusupdate_add"), _new_update_form(measure, "entwurf"))
+    assert response.status_code == 302
+    update = measure.status_updates.get()
+    assert update.state == UpdateState.DRAFT
     response = buero_client.post(reverse("admin:measures_statusupdate_delete", args=[update.pk]), {"post": "yes"})
     assert response.status_code == 302
+    assert not StatusUpdate.objects.filter(pk=update.pk).exists()
     measure.refresh_from_db()
     assert measure.status == Status.NO_REPORT
 
@@ -316,7 +334,7 @@ def test_admin_keeps_published_updates_published(buero_client, buero_user, measu
     update = StatusUpdate.objects.create(
         measure=measure, reporting_date=date(2025, 12, 31), status=Status.DONE, state=UpdateState.DRAFT
     )
-    status_update_publish(update=update, reviewer=buero_user)
+    publish_as_buero(update, buero_user)
     url, version = _change_page(buero_client, update)
     response = buero_client.post(url, _update_form(update, state=UpdateState.DRAFT, version=version))
     assert response.status_code == 200

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from measures.choices import Ampel, Status, UpdateState
 from measures.models import StatusUpdate
-from measures.services import measure_sync_current_status, status_update_publish
+from measures.reporting.workflow import status_update_review_publish
+from measures.services import measure_sync_current_status
 
 
 def _update(measure, day, status, state=UpdateState.PUBLISHED, **extra):
@@ -48,9 +49,9 @@ def test_deleting_the_only_published_update_returns_to_no_report(measure):
     assert measure.status == Status.NO_REPORT
 
 
-def test_publish_service_sets_reviewer_and_date(measure, buero_user):
+def test_publishing_sets_reviewer_and_date(measure, buero_user):
     update = _update(measure, date(2025, 6, 30), Status.IN_PROGRESS, state=UpdateState.SUBMITTED, progress=30)
-    status_update_publish(update=update, reviewer=buero_user)
+    status_update_review_publish(update=update, reviewer=buero_user)
     update.refresh_from_db()
     measure.refresh_from_db()
     assert update.state == UpdateState.PUBLISHED
@@ -59,11 +60,11 @@ def test_publish_service_sets_reviewer_and_date(measure, buero_user):
     assert measure.status == Status.IN_PROGRESS and measure.progress == 30
 
 
-def test_publish_service_refuses_dropped_without_reason(measure, buero_user):
+def test_publishing_refuses_dropped_without_reason(measure, buero_user):
     from django.core.exceptions import ValidationError
 
     update = _update(measure, date(2025, 6, 30), Status.DROPPED, state=UpdateState.SUBMITTED)
     with pytest.raises(ValidationError):
-        status_update_publish(update=update, reviewer=buero_user)
+        status_update_review_publish(update=update, reviewer=buero_user)
     measure.refresh_from_db()
     assert measure.status == Status.NO_REPORT

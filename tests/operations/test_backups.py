@@ -10,7 +10,7 @@ from django.core.management import call_command
 from measures.choices import Status, UpdateState
 from measures.demo import generate_demo
 from measures.models import StatusUpdate
-from measures.services import status_update_publish
+from tests.conftest import publish_as_buero
 from tests.operations.conftest import ROOT, clean_environment, database_url, run_manage
 from tests.operations.inventory import inventory
 
@@ -24,7 +24,7 @@ def content(buero_user, reporter_a, reporter_b, measure):
     update = StatusUpdate.objects.create(
         measure=measure, reporting_date=date(2025, 3, 31), status=Status.IN_PROGRESS, author=reporter_a
     )
-    status_update_publish(update=update, reviewer=buero_user)
+    publish_as_buero(update, buero_user)
     StatusUpdate.objects.create(
         measure=measure, reporting_date=date(2025, 9, 30), status=Status.IN_PROGRESS, state=UpdateState.SUBMITTED
     )

@@ -13,7 +13,6 @@ from measures.reporting.workflow import (
     status_update_return,
     status_update_review_publish,
     status_update_save,
-    status_update_submit,
 )
 from tests.reporting.conftest import make_update
 
@@ -234,7 +233,7 @@ def test_services_refuse_transitions_the_state_does_not_allow(measure_a, reporte
 
 def test_reporter_cannot_change_a_submitted_update_through_the_service(measure_a, reporter_a):
     update = make_update(measure_a, reporter_a)
-    status_update_submit(update=update, user=reporter_a)
+    status_update_save(update=update, user=reporter_a, submit=True)
     update.public_text = "nachträglich"
     with pytest.raises(WorkflowError):
         status_update_save(update=update, user=reporter_a)
@@ -252,7 +251,7 @@ def test_reporter_deletes_own_draft(client, reporter_a, draft_a):
 
 def test_history_page_lists_changes_with_their_authors(client, reporter_a, buero_user, measure_a):
     update = make_update(measure_a, reporter_a)
-    status_update_submit(update=update, user=reporter_a)
+    status_update_save(update=update, user=reporter_a, submit=True)
     status_update_review_publish(update=update, reviewer=buero_user)
     client.force_login(reporter_a)
     content = client.get(f"/meine-massnahmen/{measure_a.pk}/verlauf/").content.decode()
@@ -290,7 +289,7 @@ def test_my_measures_shows_status_last_report_and_due(client, reporter_a, measur
     assert "Sachstandsbericht 2026" in content and "bis 30.04.2026" in content
     draft_a.report_round = report_round
     draft_a.save()
-    status_update_submit(update=draft_a, user=reporter_a)
+    status_update_save(update=draft_a, user=reporter_a, submit=True)
     content = client.get("/meine-massnahmen/").content.decode()
     assert "bis 30.04.2026" not in content
 
@@ -310,7 +309,7 @@ def test_draft_written_before_the_round_opened_counts_for_it_when_submitted(meas
     report_round = ReportRound.objects.create(
         concept=concept, title="Runde", cut_off_date=datetime.date(2026, 6, 30), deadline=datetime.date(2026, 7, 31)
     )
-    status_update_submit(update=update, user=reporter_a)
+    status_update_save(update=update, user=reporter_a, submit=True)
     update.refresh_from_db()
     assert update.report_round == report_round
 
