@@ -1,33 +1,18 @@
 """The Büro's admin moves reports only through the workflow: no unit draft is published or
 submitted behind the unit's back, nothing skips the review. Walked through the admin's own forms."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from measures.choices import Status, UpdateState
 from measures.models import StatusUpdate
+from tests.measures.test_admin import _change_page, _update_form
 from tests.reporting.conftest import make_update
 
 
 def _change_form(client, update, **overrides):
-    url = reverse("admin:measures_statusupdate_change", args=[update.pk])
-    page = client.get(url).content.decode()
-    version = re.search(r'name="version" value="([^"]*)"', page).group(1)
-    data = {
-        "measure": update.measure_id,
-        "reporting_date": update.reporting_date.strftime("%d.%m.%Y"),
-        "status": update.status,
-        "ampel": update.ampel,
-        "progress": "" if update.progress is None else str(update.progress),
-        "public_text": update.public_text,
-        "internal_note": update.internal_note,
-        "return_comment": update.return_comment,
-        "state": update.state,
-        "version": version,
-    }
-    return url, {**data, **overrides}
+    url, version = _change_page(client, update)
+    return url, _update_form(update, version=version, **overrides)
 
 
 def test_buero_cannot_publish_a_draft_of_unit_a_through_the_admin(buero_client, client, draft_a, measure_a):
