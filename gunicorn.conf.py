@@ -13,8 +13,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 timeout = 30
 graceful_timeout = 30
 # Recycle workers now and then, so that a slow leak can never take a server down. Not too
-# often: a new worker loads Django again (about 0.6 s of CPU) and starts with empty local
-# caches; at 2,000 requests each of 5 workers was replaced every half minute under load.
+# often: a new worker loads Django again (about 0.6 s of CPU); at 2,000 requests each of
+# 5 workers was replaced every half minute under load.
 max_requests = 10000
 max_requests_jitter = 1000
 # No control socket (gunicornc): unused here, and several masters on one host would share its path.

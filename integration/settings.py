@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything that concerns a person: a kept public page for a visitor without cookies
+    # is answered here (measures/public/cache.py), with the headers the middleware below gave it.
+    "measures.public.cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -130,24 +133,36 @@ DATABASES = {
     )
 }
 
+
 # Shared by every application process: the database by default, Redis when CACHE_URL says so.
-CACHE_URL = env_str("CACHE_URL", "db")
-if CACHE_URL == "db":
-    CACHES = {
-        "default": {
+# Two caches, so that visitors' pages never push sessions or import previews out:
+# "default" (sessions, import previews, summaries, the public data version) and "pages" (kept
+# public pages, one per address and language; measures/public/cache.py).
+def _cache(url: str, *, table: str, max_entries: int, key_prefix: str = "") -> dict:
+    if url == "db":
+        return {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "django_cache",
-            # Rendered public pages (one per filter combination), summaries, sessions and import
-            # previews share it; Django's default of 300 entries would evict them constantly.
-            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
+            "LOCATION": table,
+            # Django's default of 300 entries would evict constantly.
+            "OPTIONS": {"MAX_ENTRIES": max_entries},
         }
-    }
-elif CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-elif CACHE_URL == "locmem":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
-    raise ImproperlyConfigured(f"CACHE_URL must be 'db', 'locmem' or a redis:// URL, not {CACHE_URL!r}.")
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": key_prefix}
+    if url == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": table}
+    raise ImproperlyConfigured(f"Cache URLs must be 'db', 'locmem' or a redis:// URL, not {url!r}.")
+
+
+CACHE_URL = env_str("CACHE_URL", "db")
+CACHES = {
+    "default": _cache(CACHE_URL, table="django_cache", max_entries=env_int("CACHE_MAX_ENTRIES", 20_000)),
+    "pages": _cache(
+        env_str("PAGE_CACHE_URL", CACHE_URL),
+        table="django_cache_pages",
+        max_entries=env_int("PAGE_CACHE_MAX_ENTRIES", 20_000),
+        key_prefix="pages",
+    ),
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -225,10 +240,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# Public pages: how long one process may trust its last look at the "data changed" value
-# (measures.versions). 0 = every request asks the shared cache, so that a change is visible on
-# every application server at once; a few seconds save that lookup under heavy load.
-PUBLIC_VERSION_LOCAL_SECONDS = env_int("PUBLIC_VERSION_LOCAL_SECONDS", 0)
+# Public pages for visitors without cookies: a reverse proxy may keep them this many seconds
+# (Cache-Control s-maxage); browsers always revalidate with the ETag (max-age=0).
+PUBLIC_SHARED_CACHE_SECONDS = env_int("PUBLIC_SHARED_CACHE_SECONDS", 10)
 
 # --- Security ------------------------------------------------------------------------------------
 # Secure by default; `manage.py check --deploy` reports no issue with DJANGO_DEBUG=false.

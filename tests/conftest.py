@@ -102,14 +102,3 @@ def publish_as_buero(update, buero_user):
     update.state = UpdateState.SUBMITTED
     update.save()
     return status_update_review_publish(update=update, reviewer=buero_user)
-
-
-@pytest.fixture(autouse=True)
-def _forget_process_local_page_caches():
-    """The public pages keep the data version and rendered pages in process memory too;
-    tests roll their data back, so each starts without them."""
-    from measures.public.cache import forget_local_pages
-    from measures.versions import forget_local_version
-
-    forget_local_version()
-    forget_local_pages()

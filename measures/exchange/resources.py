@@ -7,11 +7,11 @@ cells are read and written by the German widgets in ``measures.exchange.widgets`
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 
-from ..choices import Ampel, FundingStatus, Role, Status, UnitKind, UpdateState
-from ..models import FieldOfAction, Goal, Measure, ResponsibleUnit, StatusUpdate
+from ..choices import Ampel, FundingStatus, Role, Status
+from ..models import FieldOfAction, Goal, Measure, ResponsibleUnit
 from .widgets import (
     LINE_COLUMN,
     ChoiceWidget,
@@ -342,88 +342,3 @@ class MeasureResource(resources.ModelResource):
         row_result.line = line
         row_result.code = code
         return row_result
-
-
-class _NaturalKeyResource(resources.ModelResource):
-    """Base of the smaller tables: German headers, natural keys, nothing deleted."""
-
-    class Meta:
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
-
-
-class ResponsibleUnitResource(_NaturalKeyResource):
-    name = fields.Field(attribute="name", column_name="Name", widget=TextWidget())
-    short_name = fields.Field(attribute="short_name", column_name="Kurzname", widget=TextWidget())
-    slug = fields.Field(attribute="slug", column_name="Kennung", widget=TextWidget())
-    kind = fields.Field(attribute="kind", column_name="Art", widget=ChoiceWidget(UnitKind, UnitKind.ADMINISTRATION))
-    website = fields.Field(attribute="website", column_name="Website", widget=TextWidget())
-
-    class Meta(_NaturalKeyResource.Meta):
-        model = ResponsibleUnit
-        fields = ("name", "short_name", "slug", "kind", "website")
-        import_id_fields = ("name",)
-
-
-class _ConceptPartResource(_NaturalKeyResource):
-    def __init__(self, *, concept):
-        super().__init__()
-        self.concept = concept
-
-    def get_queryset(self):
-        return self._meta.model.objects.filter(concept=self.concept)
-
-    def init_instance(self, row=None):
-        return self._meta.model(concept=self.concept)
-
-
-class FieldOfActionResource(_ConceptPartResource):
-    number = fields.Field(attribute="number", column_name="Nr.", widget=widgets.IntegerWidget())
-    title = fields.Field(attribute="title", column_name="Titel", widget=TextWidget())
-    slug = fields.Field(attribute="slug", column_name="Kennung", widget=TextWidget())
-    description = fields.Field(attribute="description", column_name="Beschreibung", widget=TextWidget())
-
-    class Meta(_NaturalKeyResource.Meta):
-        model = FieldOfAction
-        fields = ("number", "title", "slug", "description")
-        import_id_fields = ("number",)
-
-
-class GoalResource(_ConceptPartResource):
-    number = fields.Field(attribute="number", column_name="Nr.", widget=widgets.IntegerWidget())
-    title = fields.Field(attribute="title", column_name="Titel", widget=TextWidget())
-    description = fields.Field(attribute="description", column_name="Beschreibung", widget=TextWidget())
-
-    class Meta(_NaturalKeyResource.Meta):
-        model = Goal
-        fields = ("number", "title", "description")
-        import_id_fields = ("number",)
-
-
-class StatusUpdateResource(resources.ModelResource):
-    """Export of the published status updates of a concept (the reporting history)."""
-
-    measure = fields.Field(attribute="measure__code", column_name="Nr.", widget=TextWidget())
-    reporting_date = fields.Field(attribute="reporting_date", column_name="Stand vom", widget=GermanDateWidget())
-    status = fields.Field(
-        attribute="status", column_name="Umsetzungsstand", widget=ChoiceWidget(Status, Status.NOT_STARTED)
-    )
-    ampel = fields.Field(attribute="ampel", column_name="Ampel", widget=ChoiceWidget(Ampel, Ampel.UNSPECIFIED))
-    progress = fields.Field(attribute="progress", column_name="Fortschritt (%)", widget=PercentWidget())
-    public_text = fields.Field(attribute="public_text", column_name="Sachstand", widget=TextWidget())
-
-    class Meta:
-        model = StatusUpdate
-        fields = ("measure", "reporting_date", "status", "ampel", "progress", "public_text")
-
-    def __init__(self, *, concept):
-        super().__init__()
-        self.concept = concept
-
-    def get_queryset(self):
-        return (
-            StatusUpdate.objects.filter(measure__concept=self.concept, state=UpdateState.PUBLISHED)
-            .select_related("measure")
-            .order_by("measure__sort_key", "reporting_date")
-        )

@@ -1,192 +1,193 @@
-"""The public pages' HTTP validators and shared page cache (see README, "Zwischenspeicher")."""
+"""HTTP caching of the public pages, in two standard parts (see README, „Zwischenspeicher“).
+
+1. ``public_page``, a view decorator: GET and HEAD only; ETag and Last-Modified from the public
+   data version (measures/versions.py), answering 304 when nothing changed; a Cache-Control
+   header that lets browsers and a reverse proxy keep the page but revalidate it soon.
+2. ``PublicPageCacheMiddleware``: a page for a visitor without cookies is kept in the ``pages``
+   cache under its address (scheme, host, path, the query parameters the view reads) and
+   language, together with the version it was rendered at. A kept page of the current version
+   is answered before sessions, authentication, messages, history and login protection run.
+"""
 
 import hashlib
-import threading
-from collections import OrderedDict
+from calendar import timegm
 from datetime import datetime, time
 from functools import wraps
-from time import monotonic, sleep
 from urllib.parse import urlencode
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.translation import get_language
-from django.views.decorators.http import condition
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.translation import get_language, get_language_from_path, override
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
-from ..versions import RELEASE, data_version
-
-
-def _version(request):
-    """The version of what the page shows, read once per request (ETag, Last-Modified, page
-    key and summaries share it): the public data's, unless the view says otherwise."""
-    if not hasattr(request, "_public_data_version"):
-        request._public_data_version = getattr(request, "_public_version_source", data_version)()
-    return request._public_data_version
-
-
-def _etag(request, *args, **kwargs):
-    raw = "|".join(
-        [
-            RELEASE,
-            str(_version(request).timestamp()),
-            timezone.localdate().isoformat(),  # the dashboard marks today on its time line
-            request.get_full_path(),
-            get_language() or "",
-            str(request.user.is_authenticated),
-        ]
-    )
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
-
-
-def _last_modified(request, *args, **kwargs):
-    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    return max(_version(request), start_of_today)
-
+from ..versions import data_version
 
 PAGE_TIMEOUT = 60 * 60 * 24
-CACHED_HEADERS = ("Content-Type", "Content-Disposition")
-# The most used pages are also kept in the process itself. Keys contain the data version,
-# so an entry is never stale; it merely stops being asked for.
-LOCAL_PAGES = 256
-_local_pages: OrderedDict = OrderedDict()
-_local_lock = threading.Lock()
+# Headers of a rendered page that a kept copy must carry again. Set-Cookie never: a response
+# that sets a cookie is not kept at all.
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Language",
+    "Vary",
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "X-Frame-Options",
+)
 
 
-def _remember_locally(key, page):
-    with _local_lock:
-        _local_pages[key] = page
-        _local_pages.move_to_end(key)
-        while len(_local_pages) > LOCAL_PAGES:
-            _local_pages.popitem(last=False)
+def _last_modified(version: datetime) -> datetime:
+    # The dashboard marks today on its time line: a new day is a change too.
+    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return max(version, start_of_today)
 
 
-def forget_local_pages():
-    with _local_lock:
-        _local_pages.clear()
+def _etag(request, version: datetime) -> str:
+    raw = "|".join(
+        [
+            str(version.timestamp()),
+            timezone.localdate().isoformat(),
+            request.get_full_path(),
+            get_language() or "",
+            # Staff see their navigation on public pages too: never the anonymous validator.
+            "cookies" if request.COOKIES and request.user.is_authenticated else "anonymous",
+        ]
+    )
+    return quote_etag(hashlib.sha256(raw.encode()).hexdigest()[:32])
 
 
-def _lookup_page(key):
-    with _local_lock:
-        page = _local_pages.get(key)
-        if page is not None:
-            _local_pages.move_to_end(key)  # least recently used leaves first
-            return page
-    page = cache.get(key)
-    if page is not None:
-        _remember_locally(key, page)
+def public_page(view=None, *, parameters=(), free_text=()):
+    """Mark a view as a public page (see the module's docstring).
+
+    ``parameters``: the query parameters the view reads; a request with any other parameter is
+    answered but not kept. ``free_text``: those of them that hold typed-in text (a search);
+    a request with such text is answered but not kept, so that nobody can fill the cache.
+    """
+    if view is None:
+        return lambda view: public_page(view, parameters=parameters, free_text=free_text)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        version = data_version()
+        etag = _etag(request, version)
+        last_modified = timegm(_last_modified(version).utctimetuple())
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                response.headers.setdefault("ETag", etag)
+                response.headers.setdefault("Last-Modified", http_date(last_modified))
+        if request.COOKIES:
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=0,
+                must_revalidate=True,
+                s_maxage=settings.PUBLIC_SHARED_CACHE_SECONDS,
+            )
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    page = csrf_exempt(require_safe(wrapper))
+    page.public_page = PageRule(frozenset(parameters), frozenset(free_text))
     return page
 
 
-def _page_key(request, parameters) -> str | None:
-    """The cache key of a page, or None when the page is not to be cached.
+class PageRule:
+    """What makes two requests of one public page the same page."""
 
-    Built from the query parameters the view reads (sorted), never from the raw query string:
-    a link with an unknown parameter (``?utm_source=…``) or a repeated one is answered, but
-    not stored, so that such addresses cannot fill the shared cache.
-    """
-    if any(name not in parameters for name in request.GET) or any(
-        len(request.GET.getlist(name)) > 1 for name in request.GET
-    ):
-        return None
+    def __init__(self, parameters: frozenset, free_text: frozenset):
+        self.parameters = parameters
+        self.free_text = free_text
+
+    def keeps(self, query) -> bool:
+        return all(
+            name in self.parameters and len(query.getlist(name)) == 1 and not (name in self.free_text and query[name])
+            for name in query
+        )
+
+
+def _language(request) -> str:
+    """The page's language, as LocaleMiddleware (which has not run yet) will choose it."""
+    return get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
+def _rule_for(request) -> PageRule | None:
+    # The language prefix of the addresses depends on the active language.
+    with override(_language(request)):
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+    return getattr(match.func, "public_page", None)
+
+
+def _page_key(request) -> str:
     raw = "|".join(
         [
-            RELEASE,
-            str(_version(request).timestamp()),
-            timezone.localdate().isoformat(),  # the dashboard marks today on its time line
+            request.scheme,
+            request.get_host(),
             request.path,
             urlencode(sorted(request.GET.items())),
-            get_language() or "",
+            _language(request),
+            timezone.localdate().isoformat(),
         ]
     )
-    return "umsetzungsmonitor:page:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
-def _cached_page(view, parameters):
-    """Serve a rendered page from Django's cache while the public data has not changed.
+class PublicPageCacheMiddleware:
+    """Answer public pages for visitors without cookies from the ``pages`` cache.
 
-    The key covers the data version, the day, the address with the view's own query
-    parameters and the language. Only requests without any cookie share pages: a session
-    (staff) or a pending message may change what a page shows.
+    Listed after SecurityMiddleware and WhiteNoise and before every middleware that concerns a
+    person (sessions, authentication, messages, history, login protection): a kept page is sent
+    with the headers the inner middleware gave it when it was rendered, and Security's headers
+    are added on the way out as for any response.
     """
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
         if request.method not in ("GET", "HEAD") or request.COOKIES:
-            return view(request, *args, **kwargs)
-        key = _page_key(request, parameters)
-        if key is None:
-            return view(request, *args, **kwargs)
-        cached = _lookup_page(key)
-        lock = _render_lock(key)
-        renders_here = cached is None and cache.add(lock, 1, RENDER_LOCK_SECONDS)
-        if cached is None and not renders_here:
-            cached = _wait_for_page(key, lock)
-        if cached is not None:
-            response = HttpResponse(cached["content"])
-            for header, value in cached["headers"].items():
-                response[header] = value
-            return response
-        stored = False
-        try:
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming:
-                headers = {header: response[header] for header in CACHED_HEADERS if response.has_header(header)}
-                page = {"content": response.content, "headers": headers}
-                cache.set(key, page, PAGE_TIMEOUT)
-                _remember_locally(key, page)
-                stored = True
-        finally:
-            if renders_here and not stored:  # a 404 or an error: whoever waits renders at once
-                cache.delete(lock)
+            return self.get_response(request)
+        rule = _rule_for(request)
+        if rule is None or not rule.keeps(request.GET):
+            return self.get_response(request)
+        pages = caches["pages"]
+        key = _page_key(request)
+        version = data_version()
+        kept = pages.get(key)
+        if kept is not None and kept["version"] == version:
+            return self._respond(request, kept)
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "public" in response.get("Cache-Control", "")
+        ):
+            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            pages.set(key, {"version": version, "content": response.content, "headers": headers}, PAGE_TIMEOUT)
         return response
 
-    return wrapper
-
-
-# When the data changed, the first visitors of a page arrive at every application process at
-# once. One of them renders it; the others wait for that page instead of rendering the same
-# page again (each render of the list costs tens of milliseconds of CPU).
-RENDER_LOCK_SECONDS = 10
-RENDER_WAIT_SECONDS = 2.0
-RENDER_POLL_SECONDS = 0.05
-
-
-def _render_lock(key):
-    return key + ":render"
-
-
-def _wait_for_page(key, lock):
-    """The page another process is rendering, or None: after RENDER_WAIT_SECONDS, or as soon
-    as that process gives up, so that nobody waits for a page that is not coming."""
-    give_up = monotonic() + RENDER_WAIT_SECONDS
-    while monotonic() < give_up:
-        sleep(RENDER_POLL_SECONDS)
-        found = cache.get_many([key, lock])
-        if key in found:
-            _remember_locally(key, found[key])
-            return found[key]
-        if lock not in found:
-            return None
-    return None
-
-
-def public_page(view=None, *, parameters=(), version=data_version):
-    """ETag and Last-Modified (answering 304 when unchanged) around a page cache.
-
-    ``parameters``: the query parameters the view reads; only these make a different page.
-    ``version``: a callable returning when what the page shows last changed; by default the
-    public data's version, which every published change moves on.
-    """
-    if view is None:
-        return lambda view: public_page(view, parameters=parameters, version=version)
-    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(
-        _cached_page(view, frozenset(parameters))
-    )
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        request._public_version_source = version  # read by _version()
-        return conditional(request, *args, **kwargs)
-
-    return wrapper
+    @staticmethod
+    def _respond(request, kept):
+        response = HttpResponse(kept["content"])
+        for name, value in kept["headers"].items():
+            response[name] = value
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        )

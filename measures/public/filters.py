@@ -82,13 +82,13 @@ class PublicMeasureFilter(django_filters.FilterSet):
         label=_("Sortierung"), choices=SORT_CHOICES, empty_label=None, method="filter_noop"
     )
 
-    def __init__(self, data=None, *args, concept, unit_ids, **kwargs):
-        """``unit_ids``: the units responsible for the concept's public measures (from its summary)."""
+    def __init__(self, data=None, *args, concept, **kwargs):
+        """``queryset``: the concept's public measures; their units are the choices of „Stelle“."""
         super().__init__(data, *args, **kwargs)
         self.concept = concept
         self.filters["handlungsfeld"].queryset = concept.fields_of_action.all()
         self.filters["ziel"].queryset = concept.goals.all()
-        self.filters["stelle"].queryset = ResponsibleUnit.objects.filter(pk__in=unit_ids)
+        self.filters["stelle"].queryset = ResponsibleUnit.objects.responsible_for(self.queryset)
         # Keep the form's choices in sync with the querysets above.
         for name in ("handlungsfeld", "ziel", "stelle"):
             self.form.fields[name].queryset = self.filters[name].queryset

@@ -1,14 +1,13 @@
 """Computed figures of a concept's public measures, cached until the public data changes."""
 
 from collections import Counter
-from datetime import datetime
 
 from django.core.cache import cache
 from django.db.models import Count
 
 from ..choices import Status
-from ..models import Measure, ResponsibleUnit
-from ..versions import RELEASE, data_version
+from ..models import Measure
+from ..versions import data_version
 
 SUMMARY_TIMEOUT = 60 * 60 * 24
 
@@ -33,9 +32,7 @@ def _compute_concept_summary(concept) -> dict:
     goal_rows = public.filter(goals__isnull=False).values("goals__number", "status").annotate(n=Count("pk"))
     for row in goal_rows:
         status_by_goal.setdefault(row["goals__number"], Counter())[row["status"]] += row["n"]
-    unit_ids = ResponsibleUnit.objects.responsible_for(public).values_list("pk", flat=True)
     return {
-        "units": sorted(set(unit_ids)),
         "total": sum(status_counts.values()),
         "status": dict(status_counts),
         "ampel": dict(ampel_counts),
@@ -50,14 +47,16 @@ def _compute_concept_summary(concept) -> dict:
     }
 
 
-def concept_summary(concept, version: datetime | None = None) -> dict:
+def concept_summary(concept) -> dict:
     """Counts per status, Ampel, field of action and goal of the concept's public measures,
-    and the units responsible for any of them."""
-    key = f"umsetzungsmonitor:summary:{RELEASE}:{(version or data_version()).timestamp()}:{concept.pk}"
-    summary = cache.get(key)
-    if summary is None:
-        summary = _compute_concept_summary(concept)
-        cache.set(key, summary, SUMMARY_TIMEOUT)
+    computed once per public data version."""
+    key = f"umsetzungsmonitor:summary:{concept.pk}"
+    version = data_version()
+    kept = cache.get(key)
+    if kept is not None and kept["version"] == version:
+        return kept["summary"]
+    summary = _compute_concept_summary(concept)
+    cache.set(key, {"version": version, "summary": summary}, SUMMARY_TIMEOUT)
     return summary
 
 

@@ -1,9 +1,8 @@
 """The public site: dashboard, measure list, detail pages, news, open data.
 
 Everything here reads through the ``published()`` QuerySet methods, so nothing unpublished
-can reach a page, an export or the feed. Every view is wrapped in ``public_page``: ETag and
-Last-Modified derived from the last change of the public data, and a page cache keyed by
-that ETag (see README, "Zwischenspeicher").
+can reach a page, an export or the feed. Every view is a ``public_page`` (cache.py): GET and
+HEAD only, validated by the public data version and kept for visitors without cookies.
 """
 
 from datetime import date
@@ -26,9 +25,8 @@ from ..models import (
     SitePage,
     StatusUpdate,
 )
-from ..versions import site_pages_version
 from . import opendata
-from .cache import _version, public_page
+from .cache import public_page
 from .charts import ampel_shares, status_shares
 from .filters import PublicMeasureFilter
 from .summaries import concept_summary, headline
@@ -39,6 +37,7 @@ LATEST_UPDATES = 5
 
 PAGE_PARAMETER = "seite"
 FILTER_PARAMETERS = tuple(PublicMeasureFilter.base_filters)
+SEARCH_PARAMETERS = ("q",)
 
 
 def _published_concept(slug) -> Concept:
@@ -103,7 +102,7 @@ def home(request):
 @public_page
 def dashboard(request, concept_slug):
     concept = _published_concept(concept_slug)
-    summary = concept_summary(concept, _version(request))
+    summary = concept_summary(concept)
     fields = [
         {**field, "shares": status_shares(field["status"]), "total": sum(field["status"].values())}
         for field in summary["fields"]
@@ -128,13 +127,10 @@ def dashboard(request, concept_slug):
 
 
 def _filtered(request, concept):
-    unit_ids = concept_summary(concept, _version(request))["units"]
-    return PublicMeasureFilter(
-        request.GET or None, queryset=public_measures(concept), concept=concept, unit_ids=unit_ids
-    )
+    return PublicMeasureFilter(request.GET or None, queryset=public_measures(concept), concept=concept)
 
 
-@public_page(parameters=(*FILTER_PARAMETERS, PAGE_PARAMETER))
+@public_page(parameters=(*FILTER_PARAMETERS, PAGE_PARAMETER), free_text=SEARCH_PARAMETERS)
 def measure_list(request, concept_slug):
     concept = _published_concept(concept_slug)
     measure_filter = _filtered(request, concept)
@@ -153,7 +149,7 @@ def measure_list(request, concept_slug):
     return render(request, "measures/public/measure_list.html", context)
 
 
-@public_page(parameters=FILTER_PARAMETERS)
+@public_page(parameters=FILTER_PARAMETERS, free_text=SEARCH_PARAMETERS)
 def measure_export(request, concept_slug, fmt):
     concept = _published_concept(concept_slug)
     measure_filter = _filtered(request, concept)
@@ -268,7 +264,7 @@ def open_data(request):
     return render(request, "measures/public/open_data.html", context)
 
 
-@public_page(version=site_pages_version)
+@public_page
 def site_page(request, kind):
     page = SitePage.objects.filter(kind=kind).first()
     if page is None:

@@ -179,12 +179,15 @@ def test_import_never_deletes_measures_missing_from_the_file(measure, buero_user
     assert set(Measure.objects.values_list("code", flat=True)) == {"1.1", "1.2"}
 
 
-def test_public_pages_show_an_import_at_once(client, measure, buero_user):
+def test_public_pages_show_an_import_once_it_is_committed(
+    client, measure, buero_user, django_capture_on_commit_callbacks
+):
     list_url = f"/{measure.concept.slug}/massnahmen/"
     assert "Testmaßnahme" in client.get(list_url).content.decode()
     rows = [["Nr.", "Titel", "Handlungsfeld"], ["1.1", "Nach dem Import umbenannt", "1"]]
 
-    outcome = run_import(csv_file(rows), "titel.csv", concept=measure.concept, user=buero_user, dry_run=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = run_import(csv_file(rows), "titel.csv", concept=measure.concept, user=buero_user, dry_run=False)
 
     assert outcome.ok
     content = client.get(list_url).content.decode()

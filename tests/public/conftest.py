@@ -5,7 +5,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 
 from measures.choices import Ampel, FundingStatus, Role, Status, UpdateState
 from measures.models import Concept, FieldOfAction, Goal, Measure, MeasureResponsibility, ResponsibleUnit, StatusUpdate
@@ -18,10 +19,12 @@ SECRET = "GEHEIM"
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # The database cache lives outside the test transaction only for transactional tests;
-    # start every test from an empty cache either way.
-    cache.clear()
+    # start every test from empty caches either way.
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 def publish_update(measure, *, day, status, ampel=Ampel.ON_TRACK, progress=None, text="", note=""):

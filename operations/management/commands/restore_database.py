@@ -1,6 +1,7 @@
 from pathlib import Path
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
         # Cached pages, summaries and sessions describe the data before the restore. A Redis cache
         # outlives the database; the db cache came back with the backup but may be older than it.
         try:
-            cache.clear()
+            for alias in settings.CACHES:
+                caches[alias].clear()
         except Exception as error:  # the restore itself succeeded; say what is left to do
             self.stderr.write(
                 f"Achtung: Der Cache konnte nicht geleert werden ({error}). Bis er geleert ist, können "
