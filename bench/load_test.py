@@ -175,7 +175,7 @@ class AdminSession:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
-        response.read()
+        self.body = response.read().decode(errors="replace")
         connection.close()
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
@@ -215,10 +215,13 @@ def writer_process(port, password, measure_ids, reporting_date, duration, result
             failed.append(f"submit {number}: HTTP {status}")
             continue
         update_id = int(match.group(1))
+        # As a person would: the change page, whose form carries the version it was opened with.
+        session.request("GET", f"/admin/measures/statusupdate/{update_id}/change/")
+        version = re.search(r'name="version" value="([^"]*)"', session.body)
         status, _location = session.request(
             "POST",
             f"/admin/measures/statusupdate/{update_id}/change/",
-            {**form, "state": "veroeffentlicht", "_save": "1"},
+            {**form, "state": "veroeffentlicht", "version": version.group(1) if version else "", "_save": "1"},
         )
         if status != 302:
             failed.append(f"publish {number}: HTTP {status}")

@@ -1,15 +1,20 @@
-"""Benchmark of the public pages under gunicorn, next to a minimal Django view.
+"""Benchmark of the public pages against two floors, measured side by side in one run.
 
-    .venv/bin/python bench/public_pages.py [--duration 10] [--connections 8] [--workers 2]
+    .venv/bin/python bench/public_pages.py [--duration 10] [--rounds 3]
 
-Needs wrk on the machine (Debian/Ubuntu: ``apt-get install -y wrk``). Uses the database from
-DATABASE_URL (PostgreSQL recommended: postgres://user@127.0.0.1:5432/dbname) or, without it, a
-fresh SQLite file under bench/. The demo concept is rebuilt there (50, then 5,000 measures);
-no other concept is touched. Runs with DJANGO_DEBUG=false and a freshly generated secret key.
+- the bare floor: a Django application with only SecurityMiddleware and CommonMiddleware and one
+  view returning a 20 KB HTML page (bench/floor/);
+- the stack floor: the same 20 KB page from a view behind the project's whole middleware stack
+  (bench/urls.py, /bench-minimal/);
+- the dashboard, the measure list and a measure page of the 50-measure demo concept, with the
+  default database cache, as an anonymous visitor (no cookies) sees them.
 
-It prints requests/s of the minimal view, the dashboard, the list and a detail page with the
-50-measure demo and each page's ratio to the minimal view; then the list's median latency at
-5,000 measures against 50.
+Each is served by gunicorn with the same command line (2 sync workers, no configuration file)
+and loaded with the same wrk settings (-t2 -c16). The targets take turns, round after round, so
+that a busy machine slows all of them alike; the median of the rounds is reported with each
+page's share of the bare floor. Needs wrk (Debian: apt-get install wrk). Uses DATABASE_URL
+(default: a fresh SQLite file under bench/), DEBUG off and a fresh secret key. Afterwards the
+list's median latency with 5,000 measures is set against 50.
 """
 
 import argparse
@@ -28,15 +33,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-PAGES = {
-    "minimal view": "/bench-minimal/",
-    "dashboard": "/demo/",
-    "list": "/demo/massnahmen/",
-    "detail": "/demo/massnahmen/2.3/",
-}
+DEMO_PAGES = {"dashboard": "/demo/", "list": "/demo/massnahmen/", "detail": "/demo/massnahmen/2.3/"}
 
 
-def environment() -> dict:
+def app_environment() -> dict:
     env = dict(os.environ)
     env.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}")
     env.update(
@@ -46,8 +46,15 @@ def environment() -> dict:
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         # Plain HTTP on loopback: in production the TLS proxy in front makes this unnecessary.
         DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
+    return env
+
+
+def floor_environment() -> dict:
+    env = dict(os.environ)
+    env.update(DJANGO_SETTINGS_MODULE="bench.floor.settings", PYTHONPATH=str(ROOT))
     return env
 
 
@@ -70,42 +77,43 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(env, port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(env, application: str, probe: str) -> tuple[subprocess.Popen, int]:
+    """gunicorn with the same command line for every target; no configuration file is read."""
+    port = free_port()
     server = subprocess.Popen(
         [
             PYTHON,
             "-m",
             "gunicorn",
-            "integration.wsgi:application",
+            application,
+            "--config",
+            "/dev/null",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            str(workers),
+            "2",
+            "--worker-class",
+            "sync",
             "--log-level",
             "warning",
         ],
         env=env,
         cwd=ROOT,
     )
-    for _ in range(100):
+    for _ in range(200):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench-minimal/", timeout=1)
-            return server
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=2) as response:
+                assert response.status == 200
+            return server, port
         except OSError:
             time.sleep(0.1)
     server.kill()
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"gunicorn did not start: {application}")
 
 
-def check_pages(port: int):
-    for path in PAGES.values():
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-            assert response.status == 200, path
-
-
-def wrk(port: int, path: str, duration: int, connections: int) -> dict:
+def wrk(port: int, path: str, duration: int) -> dict:
     output = subprocess.run(
-        ["wrk", "--latency", "-t1", f"-c{connections}", f"-d{duration}s", f"http://127.0.0.1:{port}{path}"],
+        ["wrk", "--latency", "-t2", "-c16", f"-d{duration}s", f"http://127.0.0.1:{port}{path}"],
         capture_output=True,
         text=True,
         check=True,
@@ -120,7 +128,7 @@ def wrk(port: int, path: str, duration: int, connections: int) -> dict:
 
 
 def uncached_median_ms(port: int, path: str, requests: int = 40) -> float:
-    """Median time of a full render: a fresh query parameter per request misses every cache."""
+    """Median time of a full render: an unknown query parameter is answered but never kept."""
     times = []
     for number in range(requests):
         started = time.perf_counter()
@@ -132,56 +140,60 @@ def uncached_median_ms(port: int, path: str, requests: int = 40) -> float:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per page (default 10)")
-    parser.add_argument("--connections", type=int, default=8, help="open connections (default 8)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per target and round (default 10)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, targets taking turns (default 3)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk fehlt: apt-get install -y wrk")
 
-    env = environment()
+    env = app_environment()
     database = env["DATABASE_URL"].split("@")[-1]
-    print(
-        f"Datenbank: {database} · gunicorn {args.workers} Worker · wrk {args.connections} Verbindungen, "
-        f"{args.duration} s je Seite"
-    )
+    print(f"Datenbank: {database} · gunicorn 2 sync-Worker · wrk -t2 -c16, {args.duration} s je Ziel und Runde")
     manage(env, "migrate", "--no-input")
     manage(env, "createcachetable")
     # DEBUG is off: pages name hashed static files, which must have been collected.
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
-    port = free_port()
-
     generate(env, 50)
-    server = start_server(env, port, args.workers)
-    try:
-        check_pages(port)
-        results = {}
-        for name, path in PAGES.items():
-            wrk(port, path, 2, args.connections)  # warm-up: connections, caches
-            results[name] = wrk(port, path, args.duration, args.connections)
-        uncached_small = uncached_median_ms(port, PAGES["list"])
-        baseline = results["minimal view"]["rate"]
-        print("\n50 Maßnahmen:")
-        print(f"{'Seite':<14}{'Anfragen/s':>12}{'Verhältnis':>12}{'Median ms':>12}")
-        for name, result in results.items():
-            print(f"{name:<14}{result['rate']:>12.1f}{result['rate'] / baseline:>11.0%} {result['median_ms']:>11.2f}")
 
+    floor, floor_port = start_gunicorn(floor_environment(), "bench.floor.wsgi:application", "/")
+    app, app_port = start_gunicorn(env, "integration.wsgi:application", "/bench-minimal/")
+    targets = {
+        "Boden (nur Django)": (floor_port, "/"),
+        "Boden (ganzer Stack)": (app_port, "/bench-minimal/"),
+        **{name: (app_port, path) for name, path in DEMO_PAGES.items()},
+    }
+    try:
+        for port, path in targets.values():
+            wrk(port, path, 2)  # warm-up: connections, the kept pages
+        results = {name: [] for name in targets}
+        for _round in range(args.rounds):
+            for name, (port, path) in targets.items():
+                results[name].append(wrk(port, path, args.duration))
+        floor_rate = statistics.median(result["rate"] for result in results["Boden (nur Django)"])
+        print(f"\n50 Maßnahmen, Median aus {args.rounds} Runden:")
+        print(f"{'Ziel':<22}{'Anfragen/s':>12}{'Anteil am Boden':>17}{'Median ms':>11}   Runden (Anfragen/s)")
+        for name, runs in results.items():
+            rate = statistics.median(run["rate"] for run in runs)
+            median_ms = statistics.median(run["median_ms"] for run in runs)
+            each = ", ".join(f"{run['rate']:.0f}" for run in runs)
+            print(f"{name:<22}{rate:>12.1f}{rate / floor_rate:>16.0%} {median_ms:>10.2f}   {each}")
+
+        uncached_small = uncached_median_ms(app_port, DEMO_PAGES["list"])
+        small = statistics.median(run["median_ms"] for run in results["list"])
         generate(env, 5000)
-        wrk(port, PAGES["list"], 2, args.connections)
-        large = wrk(port, PAGES["list"], args.duration, args.connections)
-        uncached_large = uncached_median_ms(port, PAGES["list"])
-        small = results["list"]
+        wrk(app_port, DEMO_PAGES["list"], 2)
+        large = wrk(app_port, DEMO_PAGES["list"], args.duration)
+        uncached_large = uncached_median_ms(app_port, DEMO_PAGES["list"])
         print("\nListe, Median der Antwortzeit unter Last (wrk):")
-        print(f"  50 Maßnahmen:    {small['median_ms']:.2f} ms")
+        print(f"  50 Maßnahmen:    {small:.2f} ms")
         print(f"  5.000 Maßnahmen: {large['median_ms']:.2f} ms  ({large['rate']:.1f} Anfragen/s)")
-        print(f"  Faktor: {large['median_ms'] / small['median_ms']:.2f}")
-        print("Liste, Median einer vollständigen Berechnung ohne Cache (einzeln nacheinander):")
+        print("Liste, Median einer vollständigen Berechnung ohne Seiten-Cache (einzeln nacheinander):")
         print(f"  50 Maßnahmen:    {uncached_small:.2f} ms")
-        print(f"  5.000 Maßnahmen: {uncached_large:.2f} ms")
-        print(f"  Faktor: {uncached_large / uncached_small:.2f}")
+        print(f"  5.000 Maßnahmen: {uncached_large:.2f} ms  (Faktor {uncached_large / uncached_small:.2f})")
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for server in (floor, app):
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
         generate(env, 50)
 
 

@@ -1,4 +1,5 @@
-"""The production URLconf plus one trivial view, as the baseline of the benchmark.
+"""The production URLconf plus one view that returns the bare floor's 20 KB page through the
+project's whole middleware stack: the second reference of bench/public_pages.py.
 
 Never used by the application itself: only bench/settings.py points here.
 """
@@ -6,11 +7,12 @@ Never used by the application itself: only bench/settings.py points here.
 from django.http import HttpResponse
 from django.urls import path
 
+from bench.floor.urls import PAGE
 from integration.urls import urlpatterns as site_patterns
 
 
 def minimal(request):
-    return HttpResponse("ok", content_type="text/plain")
+    return HttpResponse(PAGE)
 
 
 urlpatterns = [path("bench-minimal/", minimal), *site_patterns]

@@ -14,28 +14,37 @@ never be stored under a version that claims to include it.
 
 from datetime import datetime
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from .choices import UpdateState
 
 VERSION_KEY = "umsetzungsmonitor:public-data-version"
+# The version lives with the pages it validates: a kept page and the version are read together.
+CACHE = "pages"
 
 
 def data_version() -> datetime:
     """When the public data last changed. The one way to read the version."""
-    version = cache.get(VERSION_KEY)
+    return versioned_get(caches[CACHE])[0]
+
+
+def versioned_get(cache, key: str | None = None):
+    """``(version, value of key)`` from ``cache`` in one read (``value`` None when ``key`` is None
+    or nothing is kept under it). Used by the page cache, for which every query counts."""
+    found = cache.get_many([VERSION_KEY, key] if key else [VERSION_KEY])
+    version = found.get(VERSION_KEY)
     if version is None:
         # First use, or the cache was emptied: start a version. add(): of several processes
         # starting at once, the first one's value wins.
         cache.add(VERSION_KEY, timezone.now(), None)
         version = cache.get(VERSION_KEY) or timezone.now()
-    return version
+    return version, found.get(key) if key else None
 
 
 def _store_new_version():
-    cache.set(VERSION_KEY, timezone.now(), None)
+    caches[CACHE].set(VERSION_KEY, timezone.now(), None)
 
 
 def bump_data_version(using=None, **kwargs):

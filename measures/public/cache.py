@@ -18,15 +18,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
-from django.utils.translation import get_language, get_language_from_path, override
+from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from ..versions import data_version
+from ..versions import data_version, versioned_get
 
 PAGE_TIMEOUT = 60 * 60 * 24
 # Headers of a rendered page that a kept copy must carry again. Set-Cookie never: a response
@@ -123,28 +122,26 @@ def _language(request) -> str:
     return get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
-def _rule_for(request) -> PageRule | None:
-    # The language prefix of the addresses depends on the active language.
-    with override(_language(request)):
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-    return getattr(match.func, "public_page", None)
-
-
 def _page_key(request) -> str:
+    # Every parameter as sent: a page is only ever stored for parameters its view reads (see
+    # ``PageRule``), so a request with others finds nothing and is rendered.
     raw = "|".join(
         [
             request.scheme,
             request.get_host(),
             request.path,
-            urlencode(sorted(request.GET.items())),
+            urlencode(sorted(request.GET.lists()), doseq=True),
             _language(request),
             timezone.localdate().isoformat(),
         ]
     )
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def _page_rule(request) -> PageRule | None:
+    """The rule of the public page that answered ``request``, if it was one."""
+    match = request.resolver_match
+    return getattr(match.func, "public_page", None) if match is not None else None
 
 
 class PublicPageCacheMiddleware:
@@ -162,24 +159,24 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or request.COOKIES:
             return self.get_response(request)
-        rule = _rule_for(request)
-        if rule is None or not rule.keeps(request.GET):
-            return self.get_response(request)
-        pages = caches["pages"]
         key = _page_key(request)
-        version = data_version()
-        kept = pages.get(key)
+        version, kept = versioned_get(caches["pages"], key)
         if kept is not None and kept["version"] == version:
             return self._respond(request, kept)
         response = self.get_response(request)
+        rule = _page_rule(request)
         if (
-            response.status_code == 200
+            rule is not None
+            and rule.keeps(request.GET)
+            and response.status_code == 200
             and not response.streaming
             and not response.cookies
             and "public" in response.get("Cache-Control", "")
         ):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            pages.set(key, {"version": version, "content": response.content, "headers": headers}, PAGE_TIMEOUT)
+            caches["pages"].set(
+                key, {"version": version, "content": response.content, "headers": headers}, PAGE_TIMEOUT
+            )
         return response
 
     @staticmethod
