@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import second_factor
-from .admin_forms import PersonCreationForm
+from .admin_forms import PersonChangeForm, PersonCreationForm, PersonPasswordForm
 from .login_admin import lift_lockouts
 from .models import Membership, User
 
@@ -21,6 +21,9 @@ class MembershipInline(admin.StackedInline):
 class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
     add_form = PersonCreationForm
+    add_form_template = "admin/accounts/user/add_form.html"
+    form = PersonChangeForm
+    change_password_form = PersonPasswordForm
     add_fieldsets = (
         (None, {"fields": ("username", "first_name", "last_name", "email")}),
         (_("Rolle und Stellen"), {"fields": ("role", "units")}),
