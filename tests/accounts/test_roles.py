@@ -73,5 +73,5 @@ def test_local_buero_account_can_log_in_to_the_admin(client, db, capsys):
     assert "<svg" in setup.content.decode()
     device = TOTPDevice.objects.get(user__username="buero", confirmed=False)
     response = client.post(response["Location"], {"action": "confirm", "code": current_code(device), "next": "/admin/"})
-    assert "Ihre Wiederherstellungscodes" in response.content.decode()
+    assert "Ihre Codes für den Notfall" in response.content.decode()
     assert client.get("/admin/measures/measure/").status_code == 200

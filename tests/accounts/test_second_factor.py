@@ -116,7 +116,7 @@ def test_reporter_needs_no_app_but_may_set_one_up(client, reporter_a):
     page = client.get("/zweiter-faktor/")
     assert "Freiwillig" in page.content.decode()
     _page, done = _set_up_app(client, reporter_a, "/zweiter-faktor/")
-    assert "Ihre Wiederherstellungscodes" in done.content.decode()
+    assert "Ihre Codes für den Notfall" in done.content.decode()
     client.post("/abmelden/")
 
     response = _password_step(client, "reporter-a")
