@@ -75,3 +75,11 @@ def test_local_buero_account_can_log_in_to_the_admin(client, db, capsys):
     response = client.post(response["Location"], {"action": "confirm", "code": current_code(device), "next": "/admin/"})
     assert "Ihre Codes für den Notfall" in response.content.decode()
     assert client.get("/admin/measures/measure/").status_code == 200
+
+
+def test_lost_phone_is_reset_on_the_command_line(client, buero_user, capsys):
+    call_command("reset_second_factor", "buero-admin")
+    assert "zurückgesetzt" in capsys.readouterr().out
+    assert not TOTPDevice.objects.filter(user=buero_user).exists()
+    response = client.post("/anmelden/", {"username": "buero-admin", "password": "ein-sicheres-Passwort-123"})
+    assert response["Location"].startswith("/zweiter-faktor/")
