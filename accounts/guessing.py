@@ -11,8 +11,12 @@ the password, so the attacker learns nothing and cannot push the waiting time up
 That alone would let an attacker keep the owner out by sending a wrong password whenever the
 waiting time ends. Therefore the waiting time does not apply to an attempt that brings a valid
 code of the second factor along with the correct password: the Büro, who always has one, cannot
-be kept out; reporters who set one up neither. Lifting the lockout in the admin (deleting the
-access attempts of the user name) also ends the waiting time.
+be kept out; reporters who set one up neither. Such an attempt only succeeds when password and code
+are both right, and a wrong one says no more than that one of them is wrong: guessing during the
+waiting time means guessing a password and a current code at once. The code is only checked after
+a correct password, so that nobody without the password can make the device's own throttling
+(django-otp) delay its owner. Lifting the lockout in the admin (deleting the access attempts of the
+user name) also ends the waiting time.
 """
 
 from dataclasses import dataclass

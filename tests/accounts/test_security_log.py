@@ -54,3 +54,35 @@ def test_security_events_carry_fields_in_the_json_log(client, reporter_a, caplog
     entry = json.loads(JsonFormatter().format(record))
     assert entry["event"] == "login_locked"
     assert entry["username"] == "reporter-a" and entry["client"] == ATTACKER
+
+
+def test_access_log_names_the_client_behind_the_proxy(settings):
+    """gunicorn's access log line, as the JSON log writes it, with the address nginx appended."""
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from integration.log_format import AccessLogger
+
+    settings.SECURITY_LOG_IDENTITIES = "plain"
+    environ = {
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_X_FORWARDED_FOR": f"198.51.100.20, {ATTACKER}",
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/anmelden/",
+        "PATH_INFO": "/anmelden/",
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    response = SimpleNamespace(status="200 OK", sent=512, headers=[])
+    request = SimpleNamespace(headers=[("X-FORWARDED-FOR", environ["HTTP_X_FORWARDED_FOR"])])
+    atoms = AccessLogger(Config()).atoms(response, request, environ, SimpleNamespace(seconds=0, microseconds=1500))
+    assert atoms["client"] == ATTACKER
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, "%(client)s", (), None)
+    record.args = atoms
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["client"] == ATTACKER and entry["path"] == "/anmelden/"
+
+    settings.SECURITY_LOG_IDENTITIES = "hashed"
+    hashed = AccessLogger(Config()).atoms(response, request, environ, SimpleNamespace(seconds=0, microseconds=1500))
+    assert hashed["client"] == log_identity(ATTACKER) != ATTACKER

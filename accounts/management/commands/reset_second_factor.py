@@ -19,4 +19,6 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(f"Kein Konto mit dem Benutzernamen „{benutzername}“.") from None
         second_factor.reset(user)
-        self.stdout.write(f"Zweiter Faktor von „{benutzername}“ zurückgesetzt; bei der nächsten Anmeldung neu einrichten.")
+        self.stdout.write(
+            f"Zweiter Faktor von „{benutzername}“ zurückgesetzt; bei der nächsten Anmeldung neu einrichten."
+        )
