@@ -19,6 +19,9 @@ max_requests = 10000
 max_requests_jitter = 1000
 # No control socket (gunicornc): unused here, and several masters on one host would share its path.
 control_socket_disable = True
+# The access log names the client behind the proxy (integration.client_address), hashed or plain
+# as SECURITY_LOG_IDENTITIES says.
+logger_class = "integration.log_format.AccessLogger"
 
 if os.environ.get("DJANGO_LOG_FORMAT", "json") == "json":
     # Server and access log as JSON lines on stdout, like the application's own log.
@@ -35,3 +38,4 @@ if os.environ.get("DJANGO_LOG_FORMAT", "json") == "json":
     }
 else:
     accesslog = "-"
+    access_log_format = '%(client)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'

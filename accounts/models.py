@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.functional import cached_property
@@ -74,3 +75,29 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.unit}"
+
+
+# The login protection's records (django-axes) under German names in the Büro's part of the
+# admin; proxies, so that the role Büro gets their permissions with the rest of this app.
+class LoginAttempt(AccessAttempt):
+    class Meta:
+        proxy = True
+        verbose_name = _("Fehlversuch und Sperre")
+        verbose_name_plural = _("Gesperrte Anmeldungen und Fehlversuche")
+        ordering = ["-attempt_time"]
+
+
+class LoginFailure(AccessFailureLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("fehlgeschlagene Anmeldung")
+        verbose_name_plural = _("Protokoll: fehlgeschlagene Anmeldungen")
+        ordering = ["-attempt_time"]
+
+
+class Login(AccessLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("Anmeldung")
+        verbose_name_plural = _("Protokoll: Anmeldungen")
+        ordering = ["-attempt_time"]

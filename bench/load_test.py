@@ -105,6 +105,12 @@ def prepare_data(password: str) -> tuple[list[int], date]:
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get(name=roles.BUERO))
+    # The Büro logs in with a second factor; the writer derives the app's key from its password.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.update_or_create(
+        user=user, name="Lasttest", defaults={"key": _totp_key(password), "confirmed": True, "last_t": -1}
+    )
     latest = StatusUpdate.objects.filter(measure__concept=concept).aggregate(latest=Max("reporting_date"))["latest"]
     reporting_date = max(latest or date.today(), date.today()) + timedelta(days=1)
     return list(Measure.objects.filter(concept=concept).values_list("pk", flat=True)), reporting_date
@@ -183,13 +189,22 @@ class AdminSession:
         return response.status, response.headers.get("Location", "")
 
 
+def _totp_key(password: str) -> str:
+    return password.encode().hex()[:40]
+
+
 def writer_process(port, password, measure_ids, reporting_date, duration, results):
     """Submit, then publish, one status update after the other; report what the server acknowledged."""
+    from django_otp.oath import TOTP
+
     session = AdminSession(port)
-    session.request("GET", "/admin/login/")
-    status, _location = session.request(
-        "POST", "/admin/login/", {"username": "lasttest-buero", "password": password, "next": "/admin/"}
+    session.request("GET", "/anmelden/")
+    status, location = session.request(
+        "POST", "/anmelden/", {"username": "lasttest-buero", "password": password, "next": "/admin/"}
     )
+    if status == 302 and location.startswith("/anmelden/bestaetigen/"):
+        code = f"{TOTP(bytes.fromhex(_totp_key(password))).token():06d}"
+        status, location = session.request("POST", "/anmelden/bestaetigen/", {"code": code, "next": "/admin/"})
     if status != 302:
         results.put({"acknowledged": [], "failed": [f"login: HTTP {status}"]})
         return

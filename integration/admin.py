@@ -1,7 +1,12 @@
 """The admin site: the Büro's tool, closed to everyone else."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,8 +16,19 @@ class MonitorAdminSite(admin.AdminSite):
     index_title = _("Verwaltung des Integrationskonzepts")
 
     def has_permission(self, request):
-        # Reporters use the staff pages, even if someone marks them as staff.
-        return super().has_permission(request) and request.user.is_buero
+        # Reporters use the staff pages, even if someone marks them as staff. The Büro only after
+        # the second factor (accounts.middleware sends them to confirm it first).
+        user = request.user
+        return super().has_permission(request) and user.is_buero and user.is_verified()
+
+    def login(self, request, extra_context=None):
+        if request.user.is_authenticated:
+            # Logged in, but not as the Büro: Django's admin would offer its own login form here,
+            # a way around the login protection and the second factor.
+            raise PermissionDenied(_("Die Verwaltung ist dem Büro für Chancengleichheit und Vielfalt vorbehalten."))
+        # One login page for everyone, with the login protection and the second factor.
+        next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
 
 
 class MonitorAdminConfig(AdminConfig):

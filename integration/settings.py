@@ -13,6 +13,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from integration.client_address import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -57,10 +59,18 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", _INSECURE_KEY if DEBUG else "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 
 if not DEBUG:
-    # 50 characters, as Django's deployment check (security.W009) asks.
-    if not SECRET_KEY or SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50:
+    # As Django's deployment check (security.W009) asks: 50 characters, at least 5 different ones,
+    # not Django's generated insecure key. "a" * 60 is long, but no secret.
+    if (
+        not SECRET_KEY
+        or SECRET_KEY == _INSECURE_KEY
+        or SECRET_KEY.startswith("django-insecure-")
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+    ):
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters when DJANGO_DEBUG is false."
+            "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters (at least 5 of them "
+            "different) when DJANGO_DEBUG is false."
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is false.")
@@ -78,6 +88,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "accounts",
     "measures",
@@ -86,6 +99,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "integration.http_methods.RefuseTraceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before everything that concerns a person: a kept public page for a visitor without cookies
     # is answered here (measures/public/cache.py), with the headers the middleware below gave it.
@@ -97,6 +111,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # The Büro, and everyone who set up an authenticator app, confirm a code before staff pages.
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -182,12 +199,46 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The lock lasts AXES_COOLOFF_HOURS from the last counted failure, as the lockout page says;
+# attempts during the lock do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
-# Behind a reverse proxy the client address is in X-Forwarded-For: set the number of proxies.
-if _proxy_count := env_int("AXES_PROXY_COUNT", 0):
-    AXES_IPWARE_PROXY_COUNT = _proxy_count
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# The Büro's admin shows these records under German names (accounts.login_admin).
+AXES_ENABLE_ADMIN = False
+# Every failure with time, user name and address, for the Büro's list in the admin.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_STR_CALLABLE = "accounts.security_log.axes_client_str"
+# Per account, over all addresses (accounts.guessing): from this many wrong passwords on, one
+# attempt per waiting time, doubling from LOGIN_ACCOUNT_DELAY_SECONDS up to the maximum; a valid
+# code of the second factor skips the wait.
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+LOGIN_ACCOUNT_DELAY_SECONDS = env_int("LOGIN_ACCOUNT_DELAY_SECONDS", 30)
+LOGIN_ACCOUNT_MAX_DELAY_SECONDS = env_int("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 15 * 60)
+# User names and client addresses in security and access logs: "hashed" (keyed hash, the same
+# for the same value) or "plain".
+SECURITY_LOG_IDENTITIES = env_str("SECURITY_LOG_IDENTITIES", "hashed")
+if SECURITY_LOG_IDENTITIES not in ("hashed", "plain"):
+    raise ImproperlyConfigured(f"SECURITY_LOG_IDENTITIES must be 'hashed' or 'plain', not {SECURITY_LOG_IDENTITIES!r}.")
+
+# Second factor (django-otp): the name the authenticator app shows; six digits every 30 seconds.
+OTP_TOTP_ISSUER = "Umsetzungsmonitor Potsdam"
+# The Büro may reset a person's second factor, but never sees anyone's secret key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Behind a reverse proxy the client's address is the right-most X-Forwarded-For entry that no proxy
+# of ours wrote (integration.client_address). Name the proxies (TRUSTED_PROXIES, preferred) or
+# their number (TRUSTED_PROXY_COUNT; AXES_PROXY_COUNT is its earlier name); without either the
+# header is ignored, as anyone can send it.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    parse_networks(TRUSTED_PROXIES)
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES must list IP addresses or networks: {error}") from None
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("AXES_PROXY_COUNT", 0))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must not be negative.")
+AXES_CLIENT_IP_CALLABLE = "integration.client_address.client_address_of"
 
 # Staff sessions end after SESSION_COOKIE_AGE seconds (default 8 hours) and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
@@ -204,6 +255,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.password_validation.LocalCommonPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "de"

@@ -6,11 +6,14 @@ People: the Büro admin, a reporter of unit A, a reporter of unit B, and anonymo
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts import roles
 from accounts.models import Membership, User
 from measures.choices import Role, UpdateState
 from measures.models import Concept, FieldOfAction, Goal, Measure, MeasureResponsibility, ResponsibleUnit
+from tests.second_factor import give_app
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +68,9 @@ def _user(username, group_name, *, units=(), is_staff=True):
 
 @pytest.fixture
 def buero_user(db):
-    return _user("buero-admin", roles.BUERO)
+    user = _user("buero-admin", roles.BUERO)
+    give_app(user)  # the Büro always has its second factor set up
+    return user
 
 
 @pytest.fixture
@@ -82,6 +87,25 @@ def reporter_b(unit_b):
 def buero_client(client, buero_user):
     client.force_login(buero_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch):
+    """``client.force_login(user)`` stands for a finished login: for whoever needs the second
+    factor (the Büro, anyone with an app) that includes the confirmed code. The tests of the login
+    itself walk the real forms (tests/accounts)."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from accounts import second_factor
+
+        if user.is_buero or second_factor.has_confirmed_device(user):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = give_app(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

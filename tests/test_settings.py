@@ -1,6 +1,7 @@
 """Settings read the environment and fail loudly where production would be unsafe."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +34,7 @@ def test_local_defaults_need_no_variables():
     ("env", "message"),
     [
         ({"DJANGO_DEBUG": "false"}, "DJANGO_SECRET_KEY"),
-        ({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 50}, "DJANGO_ALLOWED_HOSTS"),
+        ({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}, "DJANGO_ALLOWED_HOSTS"),
         ({"DJANGO_DEBUG": "vielleicht"}, "DJANGO_DEBUG must be a boolean"),
     ],
 )
@@ -46,7 +47,7 @@ def test_production_refuses_to_start_without_key_and_hosts(env, message):
 def test_production_starts_with_key_hosts_and_postgres_url():
     result = _load_settings(
         DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="k" * 50,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="monitor.example.org",
         DATABASE_URL="postgres://user@db.example.org:5432/monitor",
     )

@@ -10,6 +10,7 @@
 """
 
 import hashlib
+import logging
 from calendar import timegm
 from datetime import datetime, time
 from functools import wraps
@@ -26,6 +27,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from ..versions import data_version, versioned_get
+
+logger = logging.getLogger(__name__)
 
 PAGE_TIMEOUT = 60 * 60 * 24
 # Headers of a rendered page that a kept copy must carry again. Set-Cookie never: a response
@@ -160,7 +163,13 @@ class PublicPageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or request.COOKIES:
             return self.get_response(request)
         key = _page_key(request)
-        version, kept = versioned_get(caches["pages"], key)
+        try:
+            version, kept = versioned_get(caches["pages"], key)
+        except Exception:
+            # A cache that cannot be read never takes a page down (nor /healthz, which must report
+            # the database itself): the request is answered as if nothing were kept.
+            logger.warning("Page cache not readable; answering %s without it", request.path, exc_info=True)
+            return self.get_response(request)
         if kept is not None and kept["version"] == version:
             return self._respond(request, kept)
         response = self.get_response(request)

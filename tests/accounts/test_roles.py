@@ -3,9 +3,11 @@ import re
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
 from accounts.models import Membership, User
+from tests.second_factor import current_code
 
 
 @pytest.mark.django_db
@@ -59,10 +61,19 @@ def test_create_buero_account_prints_password_once_and_is_idempotent(capsys):
 
 
 def test_local_buero_account_can_log_in_to_the_admin(client, db, capsys):
+    """A new installation: `make setup` creates the account, the Büro sets up its app at first login."""
     call_command("create_buero_account")
-    password = re.search(r"Passwort: (\S+)", capsys.readouterr().out).group(1)
-    response = client.post("/admin/login/?next=/admin/", {"username": "buero", "password": password})
+    output = capsys.readouterr().out
+    assert "zweiten Faktor" in output
+    password = re.search(r"Passwort: (\S+)", output).group(1)
+    response = client.post("/anmelden/?next=/admin/", {"username": "buero", "password": password, "next": "/admin/"})
     assert response.status_code == 302
+    assert response["Location"].startswith("/zweiter-faktor/")
+    setup = client.get(response["Location"])
+    assert "<svg" in setup.content.decode()
+    device = TOTPDevice.objects.get(user__username="buero", confirmed=False)
+    response = client.post(response["Location"], {"action": "confirm", "code": current_code(device), "next": "/admin/"})
+    assert "Ihre Codes für den Notfall" in response.content.decode()
     assert client.get("/admin/measures/measure/").status_code == 200
 
 
@@ -74,3 +85,10 @@ def test_reporters_of_a_unit_are_its_active_reporters_only(reporter_a, reporter_
     inactive.groups.add(*reporter_a.groups.all())
     Membership.objects.create(user=inactive, unit=unit_a)
     assert list(User.objects.reporters_of(unit_a)) == [reporter_a]
+
+def test_lost_phone_is_reset_on_the_command_line(client, buero_user, capsys):
+    call_command("reset_second_factor", "buero-admin")
+    assert "zurückgesetzt" in capsys.readouterr().out
+    assert not TOTPDevice.objects.filter(user=buero_user).exists()
+    response = client.post("/anmelden/", {"username": "buero-admin", "password": "ein-sicheres-Passwort-123"})
+    assert response["Location"].startswith("/zweiter-faktor/")

@@ -65,13 +65,28 @@ def axe_violations(page):
     ]
 
 
-def admin_login(page, user, password="ein-sicheres-Passwort-123"):  # noqa: S107 - test accounts
-    """Sign ``user`` in through the admin's login form (the named people share one password)."""
-    page.goto("/admin/login/")
+def log_in(page, user, password="ein-sicheres-Passwort-123", next_url="/meine-massnahmen/"):  # noqa: S107
+    """Sign ``user`` in through the login form (the named people share one password), with the code
+    of their authenticator app where they have one (the Büro always does)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.second_factor import current_code
+
+    page.goto(f"/anmelden/?next={next_url}")
     page.get_by_label("Benutzername").fill(user.username)
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url("**/admin/")
+    page.wait_for_load_state()
+    if "/anmelden/bestaetigen/" in page.url:
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        page.get_by_label("Bestätigungscode").fill(current_code(device))
+        page.get_by_role("button", name="Bestätigen").click()
+    page.wait_for_url(f"**{next_url}")
+
+
+def admin_login(page, user, password="ein-sicheres-Passwort-123"):  # noqa: S107 - test accounts
+    """Sign ``user`` in on the way to the admin."""
+    log_in(page, user, password, next_url="/admin/")
 
 
 @pytest.fixture

@@ -4,20 +4,17 @@ import datetime
 
 import pytest
 
+from accounts.models import User
 from measures.choices import UpdateState
 from measures.models import ReportRound, StatusUpdate
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "ein-sicheres-Passwort-123"
 
 
 def _log_in(page, username):
-    page.goto("/anmelden/")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url("**/meine-massnahmen/")
+    log_in(page, User.objects.get(username=username))
     return page
 
 

@@ -109,12 +109,19 @@ class Visitor:
     def post(self, server: Server, path: str, data: dict) -> Response:
         return self.request(server, "POST", path, data={"csrfmiddlewaretoken": self.cookies["csrftoken"], **data})
 
-    def log_in(self, server: Server, username: str, password: str) -> None:
-        self.get(server, "/admin/login/")
-        response = self.post(
-            server, "/admin/login/?next=/admin/", {"username": username, "password": password, "next": "/admin/"}
-        )
+    def log_in(self, server: Server, username: str, password: str, next_url: str = "/admin/") -> None:
+        """The login form, then the code of the person's authenticator app if they have one."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from tests.second_factor import current_code
+
+        self.get(server, "/anmelden/")
+        response = self.post(server, "/anmelden/", {"username": username, "password": password, "next": next_url})
         assert response.status == 302, response.text[:2000]
+        if response.headers["Location"].startswith("/anmelden/bestaetigen/"):
+            device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+            response = self.post(server, "/anmelden/bestaetigen/", {"code": current_code(device), "next": next_url})
+            assert response.status == 302 and response.headers["Location"] == next_url, response.text[:2000]
         assert "sessionid" in self.cookies
 
 

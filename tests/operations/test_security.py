@@ -109,7 +109,9 @@ def test_server_error_sends_security_headers(db, settings):
 
 
 def test_admin_login_and_index_send_security_headers(client, buero_user):
-    login = client.get("/admin/login/", secure=True)
+    redirect = client.get("/admin/login/", secure=True)
+    assert redirect["Location"].startswith("/anmelden/")
+    login = client.get(redirect["Location"], secure=True)
     assert login.status_code == 200
     assert_security_headers(login)
     client.force_login(buero_user)
@@ -192,3 +194,42 @@ def test_server_errors_are_mailed_to_the_admins_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "['betrieb@example.org'] [Django] ERROR: Interner Fehler: /kaputt/"
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["a" * 60, "abcd" * 15, "django-insecure-" + secrets.token_urlsafe(50), secrets.token_urlsafe(30)],
+)
+def test_production_refuses_a_secret_key_that_is_no_secret(key):
+    """As `check --deploy` (security.W009) judges a key: 50 characters, 5 different, not Django's default."""
+    probe = "import integration.settings"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=clean_environment(**{**PRODUCTION, "DJANGO_SECRET_KEY": key}),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set to a random value" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("person", "path"),
+    [
+        ("anonymous", "/anmelden/"),
+        ("anonymous", "/passwort/"),
+        ("anonymous", "/admin/"),
+        ("anonymous", "/healthz"),
+        ("reporter", "/meine-massnahmen/"),
+        ("buero", "/pruefung/"),
+        ("buero", "/berichtsrunden/"),
+        ("buero", "/admin/accounts/user/"),
+    ],
+)
+def test_trace_is_refused_on_every_page(client, reporter_a, buero_user, person, path):
+    if person != "anonymous":
+        client.force_login(reporter_a if person == "reporter" else buero_user)
+    response = client.generic("TRACE", path)
+    assert response.status_code == 405, path
+    assert "TRACE" not in response["Allow"] and "GET" in response["Allow"]

@@ -246,3 +246,14 @@ def test_pages_are_kept_whatever_language_the_last_request_left_active(client, w
     translation.activate("de")
     client.get("/en/testkonzept/")
     assert _kept_pages() == 2
+
+
+def test_an_unreadable_cache_never_takes_a_page_down(client, world, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ConnectionError("Cache nicht erreichbar")
+
+    monkeypatch.setattr("measures.public.cache.versioned_get", broken)
+    response = client.get("/stellen/")
+    assert response.status_code == 200
+    assert "Stelle A" in response.content.decode()
+    assert "Page cache not readable" in caplog.text

@@ -45,19 +45,28 @@ def test_anonymous_is_sent_to_login_and_back(client, reporter_a, measure_a):
 
 def test_wrong_password_gives_a_german_message(client, reporter_a):
     response = _login(client, "reporter-a", "falsch")
+    content = response.content.decode()
     assert response.status_code == 200
-    assert "Bitte Benutzername und Passwort eingeben." in response.content.decode()
+    assert "Benutzername und Passwort passen nicht zusammen." in content
+    assert "Bitte Benutzername und Passwort eingeben" not in content, "both were entered"
 
 
-@pytest.mark.parametrize("url", ["/anmelden/", "/admin/login/"])
-def test_lockout_after_repeated_failures(client, reporter_a, url):
+def test_admin_login_is_the_one_login_page(client):
+    response = client.get("/admin/login/?next=/admin/measures/")
+    assert response.status_code == 302
+    assert response["Location"] == "/anmelden/?next=%2Fadmin%2Fmeasures%2F"
+
+
+def test_lockout_after_repeated_failures(client, reporter_a):
     for _attempt in range(3):
-        _login(client, "reporter-a", "falsch", url)
-    response = _login(client, "reporter-a", PASSWORD, url)
+        _login(client, "reporter-a", "falsch")
+    response = _login(client, "reporter-a", PASSWORD)
     content = response.content.decode()
     assert response.status_code == 429
     assert "Anmeldung vorübergehend gesperrt" in content
     assert "3-mal falsch eingegeben" in content
+    assert "für 1 Stunde gesperrt" in content
+    assert "Die Sperre endet am" in content
     assert "_auth_user_id" not in client.session
 
 

@@ -191,16 +191,19 @@ def test_reporter_cannot_publish_own_report_through_the_form(client, measure_a, 
 )
 def test_reporter_marked_as_staff_still_gets_nothing_from_the_admin(client, objects, reporter_a, url):
     """Even if someone ticks "staff" for a reporter, the admin stays the Büro's tool: every page sends
-    them to the admin's login, which says that this account may not use it."""
+    them to the admin's login, which refuses a logged-in person who is not the Büro (403), and never
+    offers a second login form that would go around the login protection."""
     reporter_a.is_staff = True
     reporter_a.save()
     client.force_login(reporter_a)
     response = client.get(url.format(**objects))
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
-    login = client.get(response["Location"]).content.decode()
-    assert "Sie sind als reporter-a angemeldet, aber nicht autorisiert" in login
-    assert "Sachstandsmeldungen" not in login
+    login = client.get(response["Location"])
+    assert login.status_code == 403
+    content = login.content.decode()
+    assert 'name="password"' not in content
+    assert "Sachstandsmeldungen" not in content
 
 
 def test_querysets_per_person(objects, reporter_a, reporter_b, buero_user, draft_a, submitted_a, draft_b):

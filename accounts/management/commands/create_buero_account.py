@@ -33,6 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Lokales Büro-Konto angelegt. Benutzername: {username}  Passwort: {password}\n"
-                "Das Passwort wird nur dieses eine Mal angezeigt."
+                "Das Passwort wird nur dieses eine Mal angezeigt. Bei der ersten Anmeldung richten Sie den "
+                "zweiten Faktor ein: eine Authenticator-App auf dem Telefon (z. B. FreeOTP, Aegis)."
             )
         )
