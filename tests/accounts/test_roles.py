@@ -86,6 +86,7 @@ def test_reporters_of_a_unit_are_its_active_reporters_only(reporter_a, reporter_
     Membership.objects.create(user=inactive, unit=unit_a)
     assert list(User.objects.reporters_of(unit_a)) == [reporter_a]
 
+
 def test_lost_phone_is_reset_on_the_command_line(client, buero_user, capsys):
     call_command("reset_second_factor", "buero-admin")
     assert "zurückgesetzt" in capsys.readouterr().out
