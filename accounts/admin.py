@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, User
+from .oidc.admin import SingleSignOnIdentityInline
 
 
 class MembershipInline(admin.StackedInline):
@@ -15,7 +16,7 @@ class MembershipInline(admin.StackedInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, SingleSignOnIdentityInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "roles"]
     list_filter = ["is_active", "groups", "memberships__unit"]
     # Plain multiple selects: Django's filter_horizontal widget carries invalid ARIA.
