@@ -7,6 +7,7 @@ DJANGO_DEBUG=false it refuses to start without a real secret key and host names.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -323,6 +324,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+if OIDC_ISSUER:
+    # Logging out (a form) ends at the provider's end-session page; browsers check that redirect
+    # against form-action.
+    _issuer = urlsplit(OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
 # The site uses none of these browser features; deny them to every frame (django-permissions-policy).
 PERMISSIONS_POLICY = {
     feature: []

@@ -3,14 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.accounts.openid_provider import (
-    BUERO_GROUP,
-    CLIENT_ID,
-    CLIENT_SECRET,
-    REPORTING_GROUP,
-    CityStaffBrowser,
-    OpenIDProvider,
-)
+from tests.accounts.openid_provider import CityStaffBrowser, OpenIDProvider, configure
 
 
 @pytest.fixture(scope="session")
@@ -23,15 +16,7 @@ def openid_provider(tmp_path_factory):
 @pytest.fixture
 def oidc(db, settings, openid_provider):
     """Single sign-on configured as the city would: roles from groups, unknown people refused."""
-    settings.OIDC_ISSUER = openid_provider.issuer
-    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
-    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
-    settings.OIDC_RP_SCOPES = "openid email profile groups"
-    settings.OIDC_BUERO_GROUPS = [BUERO_GROUP]
-    settings.OIDC_REPORTING_GROUPS = [REPORTING_GROUP]
-    settings.OIDC_CREATE_USERS = False
-    settings.OIDC_REQUIRE_ROLE = True
-    settings.OIDC_PROVIDER_MFA_SUFFICES = False
+    configure(settings, openid_provider.issuer)
     settings.AXES_FAILURE_LIMIT = 3
     cache.clear()
     return settings

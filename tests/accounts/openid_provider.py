@@ -97,6 +97,20 @@ class OpenIDProvider:
         self._log.close()
 
 
+def configure(settings, issuer: str):
+    """Single sign-on configured as the city would: roles from groups, unknown people refused."""
+    settings.OIDC_ISSUER = issuer
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    settings.OIDC_RP_SCOPES = "openid email profile groups"
+    settings.OIDC_BUERO_GROUPS = [BUERO_GROUP]
+    settings.OIDC_REPORTING_GROUPS = [REPORTING_GROUP]
+    settings.OIDC_CREATE_USERS = False
+    settings.OIDC_REQUIRE_ROLE = True
+    settings.OIDC_PROVIDER_MFA_SUFFICES = False
+    return settings
+
+
 class _Forms(HTMLParser):
     def __init__(self):
         super().__init__()

@@ -20,10 +20,10 @@ COMPLETE = {
 }
 
 
-def _settings_with(**environment):
+def _settings_with(code=SHOW, **environment):
     clean = {key: value for key, value in os.environ.items() if not key.startswith(("OIDC_", "DJANGO_"))}
     return subprocess.run(  # noqa: S603 - the project's own settings, fixed arguments
-        [sys.executable, "-c", SHOW],
+        [sys.executable, "-c", code],
         env={**clean, **environment},
         capture_output=True,
         text=True,
@@ -86,3 +86,11 @@ def test_a_half_or_unsafe_configuration_stops_the_start(environment, message):
     result = _settings_with(**environment)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_logging_out_may_continue_at_the_provider():
+    """The logout form redirects to the provider; the browser checks that against form-action."""
+    code = "import integration.settings as s; print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    result = _settings_with(code, **COMPLETE)
+    assert result.returncode == 0, result.stderr
+    assert ast.literal_eval(result.stdout) == ["'self'", "https://anmeldung.potsdam.example"]
