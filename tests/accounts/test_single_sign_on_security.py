@@ -177,6 +177,8 @@ def test_refused_single_sign_ons_count_for_that_user_name(person, oidc):
     assert AccessAttempt.objects.get(username="ohne.rolle").failures_since_start == 2
     page = person.log_in("ohne.rolle")  # the third reaches AXES_FAILURE_LIMIT
     assert page.status == 429 and "Anmeldung vorübergehend gesperrt" in page.text
+    response = person.client.post("/anmelden/", {"username": "ohne.rolle", "password": "irgendeins"})
+    assert response.status_code == 429, "the lock holds for the password form too"
 
 
 def test_a_password_post_with_code_and_state_in_the_address_stays_a_password_login(client, oidc, reporter_a):
