@@ -7,6 +7,7 @@ welfare organisation's local account. Each walks the login page, the provider's 
 
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.hashers import make_password
+from django.test import Client
 
 from accounts import roles
 from accounts.models import Membership, SingleSignOnIdentity, User
@@ -134,3 +135,15 @@ def test_a_local_account_with_the_same_name_is_never_taken_over(person, oidc, cl
     assert "Unter Ihrem Benutzernamen gibt es bereits ein Konto mit Passwort" in page.text
     assert _logged_in_user(person.client) is None
     assert not SingleSignOnIdentity.objects.filter(user=local).exists()
+
+
+def test_the_buero_sees_who_logs_in_through_the_directory(person, oidc, buero_user):
+    rita = _prepared_account("bericht.sso")
+    person.log_in("bericht.sso")
+    buero = Client()
+    buero.force_login(buero_user)
+    response = buero.get(f"/admin/accounts/user/{rita.pk}/change/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Verwaltungskonto (Single Sign-on)" in content
+    assert "sub-bericht-1" in content and oidc.OIDC_ISSUER in content
