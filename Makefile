@@ -52,7 +52,12 @@ restore: $(VENV)/.installed
 	@test -n "$(FILE)" || { echo "Aufruf: make restore FILE=var/backups/<Datei>"; exit 2; }
 	$(PY) manage.py restore_database "$(FILE)"
 
-test: $(VENV)/.installed
+# The OpenID provider (npm package oidc-provider) that the single sign-on tests start; needs Node.js.
+OIDC_PROVIDER := tests/accounts/oidc_provider
+$(OIDC_PROVIDER)/node_modules/.package-lock.json: $(OIDC_PROVIDER)/package-lock.json
+	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund
+
+test: $(VENV)/.installed $(OIDC_PROVIDER)/node_modules/.package-lock.json
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

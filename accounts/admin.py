@@ -7,6 +7,7 @@ from . import second_factor
 from .admin_forms import PersonChangeForm, PersonCreationForm, PersonPasswordForm
 from .login_admin import lift_lockouts
 from .models import Membership, User
+from .oidc.admin import SingleSignOnIdentityInline
 
 
 class MembershipInline(admin.StackedInline):
@@ -19,7 +20,7 @@ class MembershipInline(admin.StackedInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, SingleSignOnIdentityInline]
     add_form = PersonCreationForm
     add_form_template = "admin/accounts/user/add_form.html"
     form = PersonChangeForm

@@ -28,6 +28,6 @@ class SecondFactorMiddleware:
         if not GUARDED_NAMESPACES.intersection(match.namespaces):
             return None
         user = request.user
-        if not user.is_authenticated or user.is_verified() or not second_factor.is_required_for(user):
+        if not user.is_authenticated or not second_factor.is_required_for(user) or second_factor.is_given(request):
             return None
         return redirect(second_factor_url(user, request.get_full_path()))

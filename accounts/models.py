@@ -101,3 +101,30 @@ class Login(AccessLog):
         verbose_name = _("Anmeldung")
         verbose_name_plural = _("Protokoll: Anmeldungen")
         ordering = ["-attempt_time"]
+
+
+class SingleSignOnIdentity(models.Model):
+    """The link between a person and their account at the city's OpenID provider.
+
+    Issuer and subject are the only identifier OpenID Connect guarantees to be stable and unique;
+    names and e-mail addresses can change or be reused. Made at the first single sign-on.
+    """
+
+    user = models.OneToOneField(User, verbose_name=_("Person"), on_delete=models.CASCADE, related_name="single_sign_on")
+    issuer = models.CharField(_("Anmeldedienst"), max_length=255)
+    subject = models.CharField(_("Kennung beim Anmeldedienst"), max_length=255)
+    created_at = models.DateTimeField(_("verknüpft am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Verwaltungskonto")
+        verbose_name_plural = _("Verwaltungskonten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"],
+                name="accounts_singlesignonidentity_unique",
+                violation_error_message=_("Dieses Verwaltungskonto ist schon mit einer Person verknüpft."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user.username} ({self.subject})"

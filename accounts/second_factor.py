@@ -17,6 +17,8 @@ from django_otp import devices_for_user, verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .oidc.mfa import provider_mfa_counts
+
 APP_DEVICE_NAME = _("Authenticator-App")
 RECOVERY_DEVICE_NAME = _("Wiederherstellungscodes")
 RECOVERY_CODE_COUNT = 10
@@ -29,6 +31,13 @@ def has_confirmed_device(user) -> bool:
 def is_required_for(user) -> bool:
     """The Büro always; anyone else once they have set up an app."""
     return user.is_authenticated and (user.is_buero or has_confirmed_device(user))
+
+
+def is_given(request) -> bool:
+    """Whether this session has its second factor: a confirmed code, or a single sign-on whose
+    ID token proved the provider's multi-factor login where the operator accepts that
+    (accounts/oidc/mfa.py). The one check of the admin and the staff pages."""
+    return request.user.is_verified() or provider_mfa_counts(request)
 
 
 def app_device(user) -> TOTPDevice | None:

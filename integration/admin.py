@@ -18,8 +18,10 @@ class MonitorAdminSite(admin.AdminSite):
     def has_permission(self, request):
         # Reporters use the staff pages, even if someone marks them as staff. The Büro only after
         # the second factor (accounts.middleware sends them to confirm it first).
+        from accounts import second_factor  # this module is loaded with the app registry, before models
+
         user = request.user
-        return super().has_permission(request) and user.is_buero and user.is_verified()
+        return super().has_permission(request) and user.is_buero and second_factor.is_given(request)
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated:

@@ -7,6 +7,7 @@ DJANGO_DEBUG=false it refuses to start without a real secret key and host names.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -191,6 +192,8 @@ AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out person is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on for city staff; inert unless OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set.
+    "accounts.oidc.backend.CityStaffBackend",
 ]
 
 # Login protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
@@ -239,6 +242,55 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("AXES_PROXY_COUNT",
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must not be negative.")
 AXES_CLIENT_IP_CALLABLE = "integration.client_address.client_address_of"
+
+# --- Single sign-on for city staff (OpenID Connect, mozilla-django-oidc) ---------------------------
+# City staff log in with their administration account; everyone else keeps a local account. The
+# endpoints come from the provider's discovery document (accounts.oidc.provider). See docs/betrieb.md.
+OIDC_ISSUER = env_str("OIDC_ISSUER").strip()
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID").strip()
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+_oidc_values = {
+    "OIDC_ISSUER": OIDC_ISSUER,
+    "OIDC_CLIENT_ID": OIDC_RP_CLIENT_ID,
+    "OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+}
+if any(_oidc_values.values()) and not all(_oidc_values.values()):
+    _missing = ", ".join(name for name, value in _oidc_values.items() if not value)
+    raise ImproperlyConfigured(f"Single sign-on needs {', '.join(_oidc_values)}; missing: {_missing}.")
+if OIDC_ISSUER and not DEBUG and not OIDC_ISSUER.startswith("https://"):
+    raise ImproperlyConfigured(f"OIDC_ISSUER must be an https:// address when DJANGO_DEBUG is false: {OIDC_ISSUER!r}.")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+if "openid" not in OIDC_RP_SCOPES.split():
+    raise ImproperlyConfigured(f"OIDC_SCOPES must contain 'openid', not {OIDC_RP_SCOPES!r}.")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+if OIDC_RP_SIGN_ALGO[:2] not in ("RS", "ES", "PS"):
+    # HS256 would verify ID tokens with the client secret; only the provider's public keys count.
+    raise ImproperlyConfigured(f"OIDC_SIGN_ALGO must be an RS, PS or ES algorithm, not {OIDC_RP_SIGN_ALGO!r}.")
+_oidc_auth_method = env_str("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic")
+if _oidc_auth_method not in ("client_secret_basic", "client_secret_post"):
+    raise ImproperlyConfigured(
+        f"OIDC_TOKEN_AUTH_METHOD must be client_secret_basic or client_secret_post, not {_oidc_auth_method!r}."
+    )
+OIDC_TOKEN_USE_BASIC_AUTH = _oidc_auth_method == "client_secret_basic"
+# The claim whose value becomes the user name; by it the Büro prepares an account before the first login.
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+# Which values of which claim give a role. A role with values is managed by the provider (granted and
+# withdrawn at every login); a role without is assigned by the Büro in the admin.
+OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM", "groups")
+OIDC_BUERO_GROUPS = env_list("OIDC_BUERO_GROUPS")
+OIDC_REPORTING_GROUPS = env_list("OIDC_REPORTING_GROUPS")
+# Unknown people: an account is created (true) or the login refused (false).
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", False)
+# A login that ends without any role is refused (true) or let in to wait for the Büro (false).
+OIDC_REQUIRE_ROLE = env_bool("OIDC_REQUIRE_ROLE", True)
+# Whether the provider's multi-factor login replaces the Büro's TOTP (accounts.oidc.mfa): only if the
+# operator says so AND the ID token proves it by one of these amr or acr values.
+OIDC_PROVIDER_MFA_SUFFICES = env_bool("OIDC_PROVIDER_MFA_SUFFICES", False)
+OIDC_MFA_AMR_VALUES = env_list("OIDC_MFA_AMR_VALUES", "mfa")
+OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR_VALUES")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc:callback"
 
 # Staff sessions end after SESSION_COOKIE_AGE seconds (default 8 hours) and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
@@ -338,6 +390,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+if OIDC_ISSUER:
+    # Logging out (a form) ends at the provider's end-session page; browsers check that redirect
+    # against form-action.
+    _issuer = urlsplit(OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
 # The site uses none of these browser features; deny them to every frame (django-permissions-policy).
 PERMISSIONS_POLICY = {
     feature: []

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("operations.urls")),
+    path("oidc/", include("accounts.oidc.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
