@@ -1,5 +1,7 @@
 """Addresses of the public site. Fixed paths first: a concept's slug takes whatever is left."""
 
+import re
+
 from django.urls import path, register_converter
 
 from ..models import SitePage
@@ -19,7 +21,7 @@ class SitePageConverter:
 
 
 class ExportFormatConverter(SitePageConverter):
-    regex = "|".join(FORMATS)
+    regex = "|".join(re.escape(fmt) for fmt in FORMATS)
 
 
 register_converter(SitePageConverter, "sitepage")
@@ -34,6 +36,7 @@ urlpatterns = [
     path("<slug:concept_slug>/", views.dashboard, name="dashboard"),
     path("<slug:concept_slug>/massnahmen/", views.measure_list, name="measure_list"),
     path("<slug:concept_slug>/massnahmen.<exportformat:fmt>", views.measure_export, name="measure_export"),
+    path("<slug:concept_slug>/datapackage.json", views.data_package, name="data_package"),
     path("<slug:concept_slug>/massnahmen/<str:code>/", views.measure_detail, name="measure_detail"),
     path("<slug:concept_slug>/handlungsfelder/<int:number>/", views.field_detail, name="field_detail"),
     path("<slug:concept_slug>/ziele/<int:number>/", views.goal_detail, name="goal_detail"),

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -157,7 +158,14 @@ def measure_list(request, concept_slug):
 def measure_export(request, concept_slug, fmt):
     concept = _published_concept(concept_slug)
     measure_filter = _filtered(request, concept)
-    return opendata.export_response(fmt, concept, measure_filter.qs, request)
+    return opendata.export_response(fmt, concept, measure_filter.qs)
+
+
+@public_page
+def data_package(request, concept_slug):
+    """The Frictionless Data Package of the concept's downloads (columns, types, licence)."""
+    concept = _published_concept(concept_slug)
+    return JsonResponse(opendata.data_package(concept), json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
 @public_page
@@ -276,7 +284,9 @@ def news(request, concept_slug):
 
 @public_page
 def open_data(request):
-    concepts = Concept.objects.published()
+    concepts = list(Concept.objects.published().order_by("is_demo", "-start_year", "title"))
+    for concept in concepts:
+        concept.licence = opendata.licence(concept)
     context = {"concepts": concepts, "columns": opendata.COLUMNS, "formats": list(opendata.FORMAT_LABELS.items())}
     return render(request, "measures/public/open_data.html", context)
 
