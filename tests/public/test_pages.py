@@ -160,7 +160,8 @@ def test_unit_pages(client, world):
     assert "Wohnungsvermittlung" not in content
 
 
-def test_news_page_and_atom_feed(client, world):
+def test_news_page_and_atom_feed(client, world, settings):
+    settings.SITE_URL = "https://monitor.example"
     content = client.get("/testkonzept/aktuelles/").content.decode()
     assert content.index("Wohnungsvermittlung") < content.index("Die Schulungen laufen.")
     assert 'type="application/atom+xml"' in content
@@ -171,7 +172,7 @@ def test_news_page_and_atom_feed(client, world):
     entries = feed.findall(f"{atom}entry")
     assert len(entries) == 3
     assert entries[0].find(f"{atom}title").text == "2.1 Wohnungsvermittlung: umgesetzt"
-    assert entries[0].find(f"{atom}link").get("href").startswith("http://testserver/testkonzept/massnahmen/2.1/")
+    assert entries[0].find(f"{atom}link").get("href").startswith("https://monitor.example/testkonzept/massnahmen/2.1/")
     assert "Die Schulungen laufen." in entries[1].find(f"{atom}summary").text
 
 
