@@ -5,7 +5,7 @@ import re
 from django.urls import path, register_converter
 
 from ..models import SitePage
-from . import views
+from . import site_files, views
 from .feeds import ConceptUpdatesFeed
 from .opendata import FORMATS
 
@@ -29,6 +29,9 @@ register_converter(ExportFormatConverter, "exportformat")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", site_files.robots_txt, name="robots_txt"),
+    path("sitemap.xml", site_files.sitemap_xml, name="sitemap_xml"),
+    path("favicon.ico", site_files.favicon_ico, name="favicon_ico"),
     path("<sitepage:kind>/", views.site_page, name="site_page"),
     path("stellen/", views.unit_list, name="unit_list"),
     path("stellen/<slug:slug>/", views.unit_detail, name="unit_detail"),

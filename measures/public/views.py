@@ -86,7 +86,8 @@ def _timeline(concept, today: date) -> dict:
 
 @public_page
 def home(request):
-    concepts = list(Concept.objects.published())
+    # Real concepts first; the demonstration concept after them.
+    concepts = list(Concept.objects.published().order_by("is_demo", "-start_year", "title"))
     counts = {}
     rows = (
         Measure.objects.published()
@@ -201,7 +202,9 @@ def _group_page(request, concept, heading_object, heading, measures, filter_quer
     context = {
         "concept": concept,
         "object": heading_object,
-        "heading": heading,
+        "heading": " ".join(heading),
+        "heading_label": heading[0],
+        "heading_name": heading[1],
         "section": "measures",
         "filter_query": filter_query,
         "page": _paginate(request, for_list(measures.order_by("sort_key"))),
@@ -215,7 +218,7 @@ def field_detail(request, concept_slug, number):
     concept = _published_concept(concept_slug)
     field = get_object_or_404(FieldOfAction, concept=concept, number=number)
     measures = public_measures(concept).filter(field_of_action=field)
-    heading = _("Handlungsfeld %(field)s") % {"field": field}
+    heading = (_("Handlungsfeld"), str(field))
     return _group_page(request, concept, field, heading, measures, f"handlungsfeld={number}")
 
 
@@ -226,7 +229,8 @@ def goal_detail(request, concept_slug, number):
     measures = public_measures(concept).filter(
         pk__in=Goal.measures.through.objects.filter(goal=goal).values("measure_id")
     )
-    return _group_page(request, concept, goal, str(goal), measures, f"ziel={number}")
+    heading = (_("Ziel %(number)s:") % {"number": goal.number}, goal.title)
+    return _group_page(request, concept, goal, heading, measures, f"ziel={number}")
 
 
 def public_units():

@@ -16,7 +16,7 @@ URL = "/testkonzept/massnahmen/"
 
 def codes(response) -> list[str]:
     """Measure numbers in the order the list shows them."""
-    return re.findall(r"<tr>\s*<td>([^<]+)</td>", response.content.decode())
+    return re.findall(r"<tr>\s*<td class=\"stack-table__key\">([^<]+)</td>", response.content.decode())
 
 
 def test_list_shows_all_public_measures_in_natural_order(client, world):

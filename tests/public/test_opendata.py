@@ -141,7 +141,7 @@ def test_export_and_detail_page_list_lead_units_before_partners(client, world, u
     row = json.loads(client.get("/testkonzept/massnahmen.json").content)["massnahmen"][1]
     assert (row["federfuehrung"], row["beteiligt"]) == ("Stelle B; Zzz-Stelle", "Aaa-Stelle")
     # The list shows the lead units only, by name.
-    assert "<td>B, Zzz-Stelle</td>" in client.get("/testkonzept/massnahmen/").content.decode()
+    assert '<span class="leads">B, Zzz-Stelle</span>' in client.get("/testkonzept/massnahmen/").content.decode()
 
 
 def test_absolute_addresses_come_from_site_url_never_from_the_host_header(client, world, settings):
