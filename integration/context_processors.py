@@ -43,4 +43,4 @@ def language_links(request):
 def content_language(request):
     """``lang_de``: the attribute that marks German content (the data, the legal pages) on pages
     in another language, so that screen readers pronounce it as German. Empty on German pages."""
-    return {"lang_de": "" if get_language() == "de" else mark_safe(' lang="de"')}  # noqa: S308 - a constant
+    return {"lang_de": "" if get_language() == "de" else mark_safe(' lang="de"')}
