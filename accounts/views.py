@@ -144,6 +144,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def get_success_url(self):
         return reverse("staff:my_measures")
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if form.is_bound:
+            # After a failed submission the error summary takes the focus (autofocus there).
+            form.fields["old_password"].widget.attrs.pop("autofocus", None)
+        return form
+
     def form_valid(self, form):
         messages.success(self.request, _("Ihr Passwort wurde geändert."))
         return super().form_valid(form)

@@ -77,6 +77,7 @@ if not DEBUG:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is false.")
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "integration.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "integration.admin.MonitorAdminConfig",
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_filters",
     "import_export",
     "simple_history",
@@ -101,6 +103,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "integration.http_methods.RefuseTraceMiddleware",
+    # Right after Security: compresses what every middleware below produced, public pages only.
+    "integration.middleware.PublicCompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before everything that concerns a person: a kept public page for a visitor without cookies
     # is answered here (measures/public/cache.py), with the headers the middleware below gave it.
@@ -115,6 +119,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # The Büro, and everyone who set up an authenticator app, confirm a code before staff pages.
     "accounts.middleware.SecondFactorMiddleware",
+    # Below the user and the language: the German error page for a 405 (or any bare 400/403).
+    "integration.middleware.ErrorPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -136,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "integration.context_processors.language_links",
+                "integration.context_processors.content_language",
             ],
         },
     },

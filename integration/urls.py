@@ -16,3 +16,7 @@ urlpatterns += i18n_patterns(
     path("", include("measures.public.urls")),
     prefix_default_language=False,
 )
+
+# Django renders its 400 page without the request (no layout, no logout); 403, 404 and 500 use
+# Django's handlers with templates/403.html, 404.html and 500.html.
+handler400 = "integration.errors.bad_request"

@@ -121,12 +121,25 @@ class OpenDataLicence(models.TextChoices):
         """Where a person reads the licence."""
         return LICENCE_TEXT_URLS[self]
 
+    @property
+    def spdx(self) -> str:
+        """The licence's SPDX identifier, as Data Packages (Frictionless) name licences."""
+        return LICENCE_SPDX_IDS[self]
+
 
 LICENCE_TEXT_URLS = {
     OpenDataLicence.DL_BY_DE_2_0: "https://www.govdata.de/dl-de/by-2-0",
     OpenDataLicence.DL_ZERO_DE_2_0: "https://www.govdata.de/dl-de/zero-2-0",
     OpenDataLicence.CC_BY_4_0: "https://creativecommons.org/licenses/by/4.0/deed.de",
     OpenDataLicence.CC_ZERO: "https://creativecommons.org/publicdomain/zero/1.0/deed.de",
+}
+
+
+LICENCE_SPDX_IDS = {
+    OpenDataLicence.DL_BY_DE_2_0: "DL-DE-BY-2.0",
+    OpenDataLicence.DL_ZERO_DE_2_0: "DL-DE-ZERO-2.0",
+    OpenDataLicence.CC_BY_4_0: "CC-BY-4.0",
+    OpenDataLicence.CC_ZERO: "CC0-1.0",
 }
 
 

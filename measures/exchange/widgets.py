@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import ngettext
 from import_export import widgets
 
-from ..spreadsheets import FORMULA_PREFIXES
+from ..spreadsheets import looks_like_formula
 
 # The hidden column that carries each row's line number in the uploaded file.
 LINE_COLUMN = "_zeile"
@@ -23,7 +23,7 @@ _LIST_SPLIT = re.compile(r"[;\n]")
 
 def restore_formula(value: str) -> str:
     """Undo ``neutralise_formula`` so that an exported cell reads back as it was."""
-    if value.startswith("'") and value[1:2] and value[1:2] in FORMULA_PREFIXES:
+    if value.startswith("'") and looks_like_formula(value[1:]):
         return value[1:]
     return value
 

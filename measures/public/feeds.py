@@ -1,4 +1,4 @@
-"""Atom feed of a concept's published status updates."""
+"""Atom feed of a concept's published status updates (RFC 4287)."""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -7,12 +7,33 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from ..models import Concept, StatusUpdate
+from .addresses import absolute
+from .opendata import PUBLISHER, PUBLISHER_EMAIL
 
 FEED_SIZE = 30
+CITY_WEBSITE = "https://www.potsdam.de/"
+TAG_AUTHORITY = "www.potsdam.de"
+
+
+class PlainTextAtomFeed(Atom1Feed):
+    """Summaries as ``type="text"``: reporters write plain text, and a feed reader must show
+    it as such. Django's Atom feed declares summaries as HTML, so that markup in a report
+    would become live markup in the reader (the web pages escape the same text)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item.get("description"):
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 class ConceptUpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
+    # RFC 4287: a feed names its author, unless every entry does. The Büro publishes every report.
+    author_email = PUBLISHER_EMAIL
+    author_link = CITY_WEBSITE
+
+    def author_name(self):
+        return str(PUBLISHER)
 
     def get_object(self, request, concept_slug):
         return get_object_or_404(Concept.objects.published(), slug=concept_slug)
@@ -25,8 +46,15 @@ class ConceptUpdatesFeed(Feed):
             return _("Demonstration: erfundene Beispieldaten, nicht die der Landeshauptstadt Potsdam.")
         return _("Veröffentlichte Sachstandsmeldungen zu den Maßnahmen des Konzepts.")
 
+    # Every address absolute and from SITE_URL, never from the request's Host header.
     def link(self, concept):
-        return reverse("news", args=[concept.slug])
+        return absolute(reverse("news", args=[concept.slug]))
+
+    def feed_url(self, concept):
+        return absolute(reverse("news_feed", args=[concept.slug]))
+
+    def feed_guid(self, concept):
+        return absolute(reverse("news_feed", args=[concept.slug]))
 
     def items(self, concept):
         return StatusUpdate.objects.news(concept)[:FEED_SIZE]
@@ -50,7 +78,13 @@ class ConceptUpdatesFeed(Feed):
         return " ".join(parts)
 
     def item_link(self, update):
-        return f"{update.measure.get_absolute_url()}#meldung-{update.pk}"
+        return absolute(f"{update.measure.get_absolute_url()}#meldung-{update.pk}")
+
+    def item_guid(self, update):
+        """A tag URI (RFC 4151) that stays the same when the measure's number or the site's address
+        changes: a published report stays published, so its publication day is fixed."""
+        day = update.published_at.date().isoformat()
+        return f"tag:{TAG_AUTHORITY},{day}:umsetzungsmonitor/meldung/{update.pk}"
 
     def item_pubdate(self, update):
         return update.published_at

@@ -1,7 +1,8 @@
 """Open data: the public fields of the public measures as CSV, XLSX and JSON.
 
 Only what the public pages show goes out: never internal notes, contact addresses or
-unpublished data. The column list below is the documentation too (page "Offene Daten").
+unpublished data. The column list below is the documentation too: the page "Offene Daten"
+and the Frictionless Data Package (``data_package``) with its Table Schema are made from it.
 """
 
 import csv
@@ -17,25 +18,39 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Ampel, FundingStatus, Role, Status
+from ..choices import Ampel, FundingStatus, OpenDataLicence, Role, Status
 from ..models import MeasureResponsibility
 from ..spreadsheets import neutralise_formula
+from .addresses import absolute
 
+PUBLISHER = _("Landeshauptstadt Potsdam, Büro für Chancengleichheit und Vielfalt")
+PUBLISHER_EMAIL = "chancengleichheit@rathaus.potsdam.de"
+
+# File name endings (massnahmen.<format>) and their media types. German Excel opens a comma CSV
+# into a single column on double-click; the semicolon variant is for it.
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
+    "semikolon.csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
+CSV_DELIMITERS = {"csv": ",", "semikolon.csv": ";"}
 # How the download links name each format, on the measure list and the open data page.
-FORMAT_LABELS = {"csv": _("CSV"), "xlsx": _("Excel (XLSX)"), "json": _("JSON")}
+FORMAT_LABELS = {
+    "csv": _("CSV"),
+    "semikolon.csv": _("CSV mit Semikolon (für deutsches Excel)"),
+    "xlsx": _("Excel (XLSX)"),
+    "json": _("JSON"),
+}
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     description: Any
-    kind: str = "text"  # text, number, date, boolean, url
+    kind: str = "text"  # text, integer, number, date, boolean, url
     choices: Any = None  # the TextChoices whose labels the column holds
+    required: bool = False
 
     @property
     def values(self) -> str:
@@ -47,11 +62,11 @@ def _units(measure, role):
 
 
 COLUMNS = [
-    Column("nummer", _("Nummer der Maßnahme im Konzept")),
-    Column("titel", _("Titel der Maßnahme")),
+    Column("nummer", _("Nummer der Maßnahme im Konzept (Text: „1.10“ ist nicht „1.1“)"), required=True),
+    Column("titel", _("Titel der Maßnahme"), required=True),
     Column("vorlaeufig", _("„ja“, wenn Titel und Nummer noch nicht die des amtlichen Katalogs sind"), "boolean"),
-    Column("handlungsfeld_nummer", _("Nummer des Handlungsfelds"), "number"),
-    Column("handlungsfeld", _("Titel des Handlungsfelds")),
+    Column("handlungsfeld_nummer", _("Nummer des Handlungsfelds"), "integer", required=True),
+    Column("handlungsfeld", _("Titel des Handlungsfelds"), required=True),
     Column("ziele", _("Nummern der Ziele, getrennt durch „; “")),
     Column("federfuehrung", _("federführende Stellen, getrennt durch „; “")),
     Column("beteiligt", _("beteiligte Stellen, getrennt durch „; “")),
@@ -64,13 +79,14 @@ COLUMNS = [
     Column("fortlaufend", _("„ja“ bei Daueraufgaben ohne geplantes Ende"), "boolean"),
     Column("budget_eur", _("Budget in Euro; leer, wenn keines angegeben ist"), "number"),
     Column("finanzierung", _("Finanzierungsstand"), choices=FundingStatus),
-    Column("umsetzungsstand", _("aktueller Umsetzungsstand"), choices=Status),
-    Column("ampel", _("Ampel (Einschätzung zum Zeitplan)"), choices=Ampel),
-    Column("fortschritt_prozent", _("gemeldeter Fortschritt in Prozent; leer, wenn keiner gemeldet ist"), "number"),
+    Column("umsetzungsstand", _("aktueller Umsetzungsstand"), choices=Status, required=True),
+    Column("ampel", _("Ampel (Einschätzung zum Zeitplan)"), choices=Ampel, required=True),
+    Column("fortschritt_prozent", _("gemeldeter Fortschritt in Prozent; leer, wenn keiner gemeldet ist"), "integer"),
     Column("begruendung", _("öffentlicher Text der neuesten veröffentlichten Meldung")),
     Column("stand_vom", _("Datum der neuesten veröffentlichten Meldung (JJJJ-MM-TT)"), "date"),
-    Column("adresse", _("Internetadresse der Maßnahme auf dieser Website"), "url"),
+    Column("adresse", _("Internetadresse der Maßnahme auf dieser Website"), "url", required=True),
 ]
+NUMBER_KINDS = ("integer", "number")
 
 
 def export_queryset(queryset):
@@ -85,9 +101,12 @@ def export_queryset(queryset):
     )
 
 
-def measure_row(measure, request) -> dict:
-    """One measure as typed values (JSON types); the keys are those of ``COLUMNS``."""
-    return {
+def measure_row(measure) -> dict:
+    """One measure as typed values (JSON types); the keys are those of ``COLUMNS``.
+
+    An empty text is a missing value: ``None`` (JSON ``null``, an empty cell in CSV and XLSX).
+    """
+    row = {
         "nummer": measure.code,
         "titel": measure.title,
         "vorlaeufig": measure.provisional,
@@ -110,8 +129,9 @@ def measure_row(measure, request) -> dict:
         "fortschritt_prozent": measure.progress,
         "begruendung": measure.status_justification,
         "stand_vom": measure.status_date,
-        "adresse": request.build_absolute_uri(measure.get_absolute_url()),
+        "adresse": absolute(measure.get_absolute_url()),
     }
+    return {key: None if value == "" else value for key, value in row.items()}
 
 
 class _JSONEncoder(DjangoJSONEncoder):
@@ -136,44 +156,61 @@ def _cell(value):
     return value
 
 
-def _filename(concept, extension):
-    return f"{concept.slug}-massnahmen.{extension}"
+def filename(concept, fmt):
+    return f"{concept.slug}-massnahmen.{fmt}"
 
 
-def export_response(fmt: str, concept, measures, request) -> HttpResponse:
-    rows = [measure_row(measure, request) for measure in export_queryset(measures)]
+def licence(concept) -> dict:
+    """The licence of a concept's open data, as the files' metadata name it."""
+    chosen = OpenDataLicence(concept.open_data_licence)
+    return {"name": chosen.value, "titel": str(chosen.label), "uri": chosen.uri, "text": chosen.text_url}
+
+
+def export_response(fmt: str, concept, measures) -> HttpResponse:
+    rows = [measure_row(measure) for measure in export_queryset(measures)]
     response = HttpResponse(content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{_filename(concept, fmt)}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename(concept, fmt)}"'
     if fmt == "json":
         document = {
             "konzept": {
                 "titel": concept.title,
                 "laufzeit": [concept.start_year, concept.end_year],
                 "demonstration": concept.is_demo,
-                "adresse": request.build_absolute_uri(reverse("dashboard", args=[concept.slug])),
+                "adresse": absolute(reverse("dashboard", args=[concept.slug])),
+                "lizenz": licence(concept),
+                "beschreibung_der_daten": absolute(reverse("data_package", args=[concept.slug])),
             },
             "anzahl": len(rows),
             "massnahmen": rows,
         }
         response.content = json.dumps(document, cls=_JSONEncoder, ensure_ascii=False, indent=1)
-    elif fmt == "csv":
+    elif fmt in CSV_DELIMITERS:
         # A byte order mark so that spreadsheet programs read the file as UTF-8.
         buffer = io.StringIO()
         buffer.write("\ufeff")
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, delimiter=CSV_DELIMITERS[fmt])
         writer.writerow([column.key for column in COLUMNS])
         for row in rows:
             writer.writerow([_cell(row[column.key]) for column in COLUMNS])
         response.content = buffer.getvalue().encode("utf-8")
     else:
-        response.content = _xlsx(rows)
+        response.content = _xlsx(concept, rows)
     return response
 
 
-def _xlsx(rows) -> bytes:
+def _xlsx(concept, rows) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.packaging.custom import StringProperty
 
     workbook = Workbook(write_only=True)
+    # The document properties carry title, publisher and licence (File → Properties).
+    terms = licence(concept)
+    workbook.properties.title = f"{_('Maßnahmen')}: {concept.title}"
+    workbook.properties.creator = str(PUBLISHER)
+    workbook.properties.description = f"{_('Lizenz')}: {terms['titel']} ({terms['text']})"
+    workbook.properties.language = "de"
+    workbook.custom_doc_props.append(StringProperty(name="Lizenz", value=terms["titel"]))
+    workbook.custom_doc_props.append(StringProperty(name="Lizenz-URI", value=terms["uri"]))
     sheet = workbook.create_sheet(str(_("Maßnahmen")))
     sheet.append([column.key for column in COLUMNS])
     for row in rows:
@@ -181,9 +218,93 @@ def _xlsx(rows) -> bytes:
         for column in COLUMNS:
             value = row[column.key]
             # Numbers stay numbers; everything else is written as neutralised text.
-            is_number = column.kind == "number" and value is not None
+            is_number = column.kind in NUMBER_KINDS and value is not None
             values.append((value if isinstance(value, int) else float(value)) if is_number else _cell(value))
         sheet.append(values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# Table Schema (https://specs.frictionlessdata.io/table-schema/) of the columns above: tools that
+# read the files through it keep „1.10“ as text and know dates, numbers and „ja“/„nein“.
+_SCHEMA_TYPES = {"text": "string", "url": "string", "integer": "integer", "number": "number", "date": "date"}
+
+
+def _schema_field(column: Column) -> dict:
+    field = {"name": column.key, "description": str(column.description)}
+    if column.kind == "boolean":
+        field.update(type="boolean", trueValues=["ja"], falseValues=["nein"])
+    else:
+        field["type"] = _SCHEMA_TYPES[column.kind]
+    if column.kind == "url":
+        field["format"] = "uri"
+    constraints = {}
+    if column.required:
+        constraints["required"] = True
+    if column.choices:
+        constraints["enum"] = [str(label) for label in column.choices.labels]
+    if column.kind == "integer" and column.key == "fortschritt_prozent":
+        constraints.update(minimum=0, maximum=100)
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def table_schema() -> dict:
+    return {
+        "fields": [_schema_field(column) for column in COLUMNS],
+        "primaryKey": ["nummer"],
+        "missingValues": [""],
+    }
+
+
+def data_package(concept) -> dict:
+    """A Frictionless Data Package describing the concept's downloads: columns, types, licence."""
+    terms = licence(concept)
+    schema = table_schema()
+
+    def resource(fmt, **details):
+        return {
+            "name": "massnahmen-" + fmt.replace(".", "-"),
+            "path": absolute(reverse("measure_export", args=[concept.slug, fmt])),
+            "title": str(FORMAT_LABELS[fmt]),
+            "mediatype": FORMATS[fmt].split(";")[0],
+            **details,
+        }
+
+    csv_details = {"format": "csv", "encoding": "utf-8", "schema": schema}
+    return {
+        "profile": "data-package",
+        "name": f"{concept.slug}-massnahmen",
+        "title": f"{_('Maßnahmen')}: {concept.title}",
+        "description": str(
+            _(
+                "Die öffentlichen Angaben zu den veröffentlichten Maßnahmen des Konzepts und ihr aktueller "
+                "Umsetzungsstand (neueste veröffentlichte Sachstandsmeldung)."
+            )
+        )
+        + (" " + str(_("Demonstration: erfundene Beispieldaten.")) if concept.is_demo else ""),
+        "homepage": absolute(reverse("dashboard", args=[concept.slug])),
+        "licenses": [
+            {"name": OpenDataLicence(concept.open_data_licence).spdx, "path": terms["text"], "title": terms["titel"]}
+        ],
+        "contributors": [{"title": str(PUBLISHER), "email": PUBLISHER_EMAIL, "role": "publisher"}],
+        "keywords": ["Integration", "Potsdam", str(_("Maßnahmen")), str(_("Umsetzungsstand"))],
+        "resources": [
+            resource("csv", **csv_details, dialect={"delimiter": ","}),
+            resource("semikolon.csv", **csv_details, dialect={"delimiter": ";"}),
+            resource("xlsx", format="xlsx", schema=schema),
+            resource(
+                "json",
+                format="json",
+                encoding="utf-8",
+                description=str(
+                    _(
+                        "Ein Objekt mit „konzept“, „anzahl“ und „massnahmen“: einer Liste von Objekten mit den "
+                        "Spalten des Schemas als Schlüsseln; fehlende Werte sind null."
+                    )
+                ),
+            ),
+        ],
+    }

@@ -1,9 +1,11 @@
 """Addresses of the public site. Fixed paths first: a concept's slug takes whatever is left."""
 
+import re
+
 from django.urls import path, register_converter
 
 from ..models import SitePage
-from . import views
+from . import site_files, views
 from .feeds import ConceptUpdatesFeed
 from .opendata import FORMATS
 
@@ -19,7 +21,7 @@ class SitePageConverter:
 
 
 class ExportFormatConverter(SitePageConverter):
-    regex = "|".join(FORMATS)
+    regex = "|".join(re.escape(fmt) for fmt in FORMATS)
 
 
 register_converter(SitePageConverter, "sitepage")
@@ -27,6 +29,9 @@ register_converter(ExportFormatConverter, "exportformat")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", site_files.robots_txt, name="robots_txt"),
+    path("sitemap.xml", site_files.sitemap_xml, name="sitemap_xml"),
+    path("favicon.ico", site_files.favicon_ico, name="favicon_ico"),
     path("<sitepage:kind>/", views.site_page, name="site_page"),
     path("stellen/", views.unit_list, name="unit_list"),
     path("stellen/<slug:slug>/", views.unit_detail, name="unit_detail"),
@@ -34,6 +39,7 @@ urlpatterns = [
     path("<slug:concept_slug>/", views.dashboard, name="dashboard"),
     path("<slug:concept_slug>/massnahmen/", views.measure_list, name="measure_list"),
     path("<slug:concept_slug>/massnahmen.<exportformat:fmt>", views.measure_export, name="measure_export"),
+    path("<slug:concept_slug>/datapackage.json", views.data_package, name="data_package"),
     path("<slug:concept_slug>/massnahmen/<str:code>/", views.measure_detail, name="measure_detail"),
     path("<slug:concept_slug>/handlungsfelder/<int:number>/", views.field_detail, name="field_detail"),
     path("<slug:concept_slug>/ziele/<int:number>/", views.goal_detail, name="goal_detail"),

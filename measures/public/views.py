@@ -9,6 +9,7 @@ from datetime import date
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -84,7 +85,8 @@ def _timeline(concept, today: date) -> dict:
 
 @public_page
 def home(request):
-    concepts = list(Concept.objects.published())
+    # Real concepts first; the demonstration concept after them.
+    concepts = list(Concept.objects.published().order_by("is_demo", "-start_year", "title"))
     counts = {}
     rows = (
         Measure.objects.published()
@@ -153,7 +155,14 @@ def measure_list(request, concept_slug):
 def measure_export(request, concept_slug, fmt):
     concept = _published_concept(concept_slug)
     measure_filter = _filtered(request, concept)
-    return opendata.export_response(fmt, concept, measure_filter.qs, request)
+    return opendata.export_response(fmt, concept, measure_filter.qs)
+
+
+@public_page
+def data_package(request, concept_slug):
+    """The Frictionless Data Package of the concept's downloads (columns, types, licence)."""
+    concept = _published_concept(concept_slug)
+    return JsonResponse(opendata.data_package(concept), json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
 @public_page
@@ -189,7 +198,9 @@ def _group_page(request, concept, heading_object, heading, measures, filter_quer
     context = {
         "concept": concept,
         "object": heading_object,
-        "heading": heading,
+        "heading": " ".join(heading),
+        "heading_label": heading[0],
+        "heading_name": heading[1],
         "section": "measures",
         "filter_query": filter_query,
         "page": _paginate(request, for_list(measures.order_by("sort_key"))),
@@ -203,7 +214,7 @@ def field_detail(request, concept_slug, number):
     concept = _published_concept(concept_slug)
     field = get_object_or_404(FieldOfAction, concept=concept, number=number)
     measures = public_measures(concept).filter(field_of_action=field)
-    heading = _("Handlungsfeld %(field)s") % {"field": field}
+    heading = (_("Handlungsfeld"), str(field))
     return _group_page(request, concept, field, heading, measures, f"handlungsfeld={number}")
 
 
@@ -214,7 +225,8 @@ def goal_detail(request, concept_slug, number):
     measures = public_measures(concept).filter(
         pk__in=Goal.measures.through.objects.filter(goal=goal).values("measure_id")
     )
-    return _group_page(request, concept, goal, str(goal), measures, f"ziel={number}")
+    heading = (_("Ziel %(number)s:") % {"number": goal.number}, goal.title)
+    return _group_page(request, concept, goal, heading, measures, f"ziel={number}")
 
 
 @public_page
@@ -259,7 +271,9 @@ def news(request, concept_slug):
 
 @public_page
 def open_data(request):
-    concepts = Concept.objects.published()
+    concepts = list(Concept.objects.published().order_by("is_demo", "-start_year", "title"))
+    for concept in concepts:
+        concept.licence = opendata.licence(concept)
     context = {"concepts": concepts, "columns": opendata.COLUMNS, "formats": list(opendata.FORMAT_LABELS.items())}
     return render(request, "measures/public/open_data.html", context)
 

@@ -16,7 +16,7 @@ URL = "/testkonzept/massnahmen/"
 
 def codes(response) -> list[str]:
     """Measure numbers in the order the list shows them."""
-    return re.findall(r"<tr>\s*<td>([^<]+)</td>", response.content.decode())
+    return re.findall(r"<tr>\s*<td class=\"stack-table__key\">([^<]+)</td>", response.content.decode())
 
 
 def test_list_shows_all_public_measures_in_natural_order(client, world):
@@ -57,9 +57,15 @@ def test_filter_state_stays_in_the_form_and_the_download_links(client, world):
 
 
 def test_invalid_filter_value_is_explained_not_an_error(client, world):
-    response = client.get(URL, {"stand": "quatsch"})
+    response = client.get(URL, {"stand": "quatsch", "handlungsfeld": "99"})
     assert response.status_code == 200
-    assert "Bitte prüfen Sie die markierten Angaben." in response.content.decode()
+    content = response.content.decode()
+    # The visitor is told which filters were ignored, with the values from the address.
+    assert "Diese Filter aus der Adresse sind ungültig und wurden nicht angewendet:" in content
+    assert "<li>Handlungsfeld: „99“</li>" in content
+    assert "<li>Umsetzungsstand: „quatsch“</li>" in content
+    assert "Die Liste zeigt die Maßnahmen ohne diese Filter." in content
+    assert codes(response) == ["1.1", "1.10", "2.1"]
 
 
 def test_unit_choices_offer_only_units_of_this_concepts_public_measures(client, world, unit_a):
@@ -139,7 +145,7 @@ def test_invalid_field_does_not_hide_that_the_valid_ones_filter(client, world):
     response = client.get(URL, {"q": "Schulungen", "stand": "bogus"})
     assert codes(response) == ["1.1"]
     content = response.content.decode()
-    assert "Bitte prüfen Sie die markierten Angaben." in content
+    assert "<li>Umsetzungsstand: „bogus“</li>" in content
     assert "1 Maßnahme gefunden" in content
     assert "Alle Filter zurücksetzen" in content
 

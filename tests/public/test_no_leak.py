@@ -27,6 +27,9 @@ PUBLIC_URLS = [
     "/testkonzept/massnahmen.csv",
     "/testkonzept/massnahmen.json",
     "/testkonzept/massnahmen.xlsx",
+    "/testkonzept/massnahmen.semikolon.csv",
+    "/testkonzept/datapackage.json",
+    "/sitemap.xml",
     "/stellen/",
     "/stellen/stelle-a/",
     "/stellen/stelle-b/",
@@ -47,6 +50,8 @@ HIDDEN_URLS = [
     "/geheimes-konzept/massnahmen/1.1/",
     "/geheimes-konzept/massnahmen.csv",
     "/geheimes-konzept/massnahmen.json",
+    "/geheimes-konzept/massnahmen.semikolon.csv",
+    "/geheimes-konzept/datapackage.json",
     "/geheimes-konzept/aktuelles/",
     "/geheimes-konzept/aktuelles/feed/",
     "/geheimes-konzept/handlungsfelder/1/",
@@ -85,6 +90,10 @@ def test_public_url_shows_the_published_data(client, secrets, url):
     }.get(url.split("?")[0], "Testkonzept" if "/stellen/" not in url else "Stelle A")
     if url.endswith((".csv", ".json", ".xlsx")) or url.endswith("massnahmen/1.1/"):
         expected = "Schulungen"
+    if url == "/testkonzept/datapackage.json":
+        expected = "Testkonzept"
+    if url == "/sitemap.xml":
+        expected = "/testkonzept/massnahmen/1.10/"
     assert expected in text
 
 
@@ -99,3 +108,11 @@ def test_unpublished_things_are_not_found(client, secrets, url):
 def test_search_does_not_find_unpublished_measures(client, secrets):
     content = client.get("/testkonzept/massnahmen/", {"q": "entwurf"}).content.decode()
     assert "0 Maßnahmen" in content
+
+
+def test_sitemap_lists_only_published_pages(client, secrets):
+    content = client.get("/sitemap.xml").content.decode()
+    for hidden in ("/testkonzept/massnahmen/1.5/", "/geheimes-konzept/", "/stellen/geheime-stelle/"):
+        assert hidden not in content, hidden
+    for public in ("/testkonzept/massnahmen/1.1/", "/en/testkonzept/ziele/2/", "/stellen/stelle-b/"):
+        assert public in content, public

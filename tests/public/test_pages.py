@@ -28,7 +28,7 @@ def test_home_shows_each_concepts_headline_progress(client, world):
 
 def test_dashboard_shows_facts_and_counts_per_status(client, world):
     content = client.get("/testkonzept/").content.decode()
-    assert "<h1>Testkonzept" in content
+    assert "<h1><span>Testkonzept</span>" in content
     assert "24/SVV/0093" in content
     assert "15. Mai 2024" in content
     assert 'href="https://www.potsdam.de/integrationskonzept"' in content
@@ -39,11 +39,11 @@ def test_dashboard_shows_facts_and_counts_per_status(client, world):
 
 def test_dashboard_counts_per_field_goal_and_ampel(client, world):
     content = client.get("/testkonzept/").content.decode()
-    assert 'href="/testkonzept/handlungsfelder/1/">1. Arbeit</a>' in content
-    assert 'href="/testkonzept/handlungsfelder/2/">2. Wohnen</a>' in content
-    assert 'href="/testkonzept/ziele/2/">2. Zweites Testziel</a>' in content
+    assert 'href="/testkonzept/handlungsfelder/1/"><span>1. Arbeit</span></a>' in content
+    assert 'href="/testkonzept/handlungsfelder/2/"><span>2. Wohnen</span></a>' in content
+    assert 'href="/testkonzept/ziele/2/">Ziel 2: <span>Zweites Testziel</span></a>' in content
     assert "Ampel: Liegen die Maßnahmen im Plan?" in content
-    assert 'gefährdet</span></th><td class="num">1</td>' in content.replace("\n", "")
+    assert 'gefährdet</span></th><td class="num" data-label="Maßnahmen">1</td>' in content.replace("\n", "")
 
 
 def test_dashboard_time_line_marks_today(client, world, monkeypatch):
@@ -86,8 +86,8 @@ def test_detail_shows_every_public_field(client, world):
         "Beschäftigte",
         "Stelle A</a> (Federführung)",
         "Stelle B</a> (beteiligt)",
-        "Ziel 1: Testziel",
-        "Ziel 2: Zweites Testziel",
+        "Ziel 1: <span>Testziel</span>",
+        "Ziel 2: <span>Zweites Testziel</span>",
         "1. Arbeit",
         "ab 1. März 2024 bis 31. Dezember 2026",
         "12.500,00 €",
@@ -134,7 +134,7 @@ def test_ongoing_measure_says_so(client, world):
 
 def test_field_page_shows_progress_and_its_measures(client, world):
     content = client.get("/testkonzept/handlungsfelder/1/").content.decode()
-    assert "<h1>Handlungsfeld 1. Arbeit</h1>" in content
+    assert "<h1>Handlungsfeld <span>1. Arbeit</span></h1>" in content
     assert "Testmaßnahme" in content
     assert "Mentoring aufbauen" in content
     assert "Wohnungsvermittlung" not in content
@@ -144,7 +144,7 @@ def test_field_page_shows_progress_and_its_measures(client, world):
 
 def test_goal_page_shows_its_measures(client, world):
     content = client.get("/testkonzept/ziele/2/").content.decode()
-    assert "Ziel 2: Zweites Testziel" in content
+    assert "<h1>Ziel 2: <span>Zweites Testziel</span></h1>" in content
     assert "Testmaßnahme" in content
     assert "Mentoring aufbauen" not in content
 
@@ -160,7 +160,8 @@ def test_unit_pages(client, world):
     assert "Wohnungsvermittlung" not in content
 
 
-def test_news_page_and_atom_feed(client, world):
+def test_news_page_and_atom_feed(client, world, settings):
+    settings.SITE_URL = "https://monitor.example"
     content = client.get("/testkonzept/aktuelles/").content.decode()
     assert content.index("Wohnungsvermittlung") < content.index("Die Schulungen laufen.")
     assert 'type="application/atom+xml"' in content
@@ -171,7 +172,7 @@ def test_news_page_and_atom_feed(client, world):
     entries = feed.findall(f"{atom}entry")
     assert len(entries) == 3
     assert entries[0].find(f"{atom}title").text == "2.1 Wohnungsvermittlung: umgesetzt"
-    assert entries[0].find(f"{atom}link").get("href").startswith("http://testserver/testkonzept/massnahmen/2.1/")
+    assert entries[0].find(f"{atom}link").get("href").startswith("https://monitor.example/testkonzept/massnahmen/2.1/")
     assert "Die Schulungen laufen." in entries[1].find(f"{atom}summary").text
 
 

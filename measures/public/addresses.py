@@ -1,0 +1,11 @@
+"""Absolute addresses in what the public site hands out (exports, feed, sitemap, data package).
+
+Built from ``SITE_URL``, never from the request's Host header: a file or page cached under one
+host name must not carry another's addresses, and a forged Host must not end up in them.
+"""
+
+from django.conf import settings
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
