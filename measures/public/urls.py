@@ -3,7 +3,7 @@
 from django.urls import path, register_converter
 
 from ..models import SitePage
-from . import views
+from . import dcat, views
 from .feeds import ConceptUpdatesFeed
 from .opendata import FORMATS
 
@@ -22,8 +22,13 @@ class ExportFormatConverter(SitePageConverter):
     regex = "|".join(FORMATS)
 
 
+class CatalogueFormatConverter(SitePageConverter):
+    regex = "|".join(dcat.FORMATS)
+
+
 register_converter(SitePageConverter, "sitepage")
 register_converter(ExportFormatConverter, "exportformat")
+register_converter(CatalogueFormatConverter, "catalogueformat")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,6 +36,7 @@ urlpatterns = [
     path("stellen/", views.unit_list, name="unit_list"),
     path("stellen/<slug:slug>/", views.unit_detail, name="unit_detail"),
     path("offene-daten/", views.open_data, name="open_data"),
+    path("dcat/catalog.<catalogueformat:fmt>", dcat.catalogue_view, name="dcat_catalogue"),
     path("<slug:concept_slug>/", views.dashboard, name="dashboard"),
     path("<slug:concept_slug>/massnahmen/", views.measure_list, name="measure_list"),
     path("<slug:concept_slug>/massnahmen.<exportformat:fmt>", views.measure_export, name="measure_export"),
