@@ -24,6 +24,9 @@ PUBLIC_URLS = [
     "/testkonzept/ziele/2/",
     "/testkonzept/aktuelles/",
     "/testkonzept/aktuelles/feed/",
+    "/testkonzept/einbetten/",
+    "/testkonzept/handlungsfelder/1/einbetten/",
+    "/testkonzept/massnahmen/1.1/einbetten/",
     "/testkonzept/massnahmen.csv",
     "/testkonzept/massnahmen.json",
     "/testkonzept/massnahmen.xlsx",
@@ -45,6 +48,9 @@ PUBLIC_URLS = [
 
 HIDDEN_URLS = [
     "/testkonzept/massnahmen/1.5/",
+    "/testkonzept/massnahmen/1.5/einbetten/",
+    "/geheimes-konzept/einbetten/",
+    "/geheimes-konzept/handlungsfelder/1/einbetten/",
     "/geheimes-konzept/",
     "/geheimes-konzept/massnahmen/",
     "/geheimes-konzept/massnahmen/1.1/",
