@@ -143,3 +143,30 @@ def test_changed_public_page_is_visible_after_the_shared_cache_seconds(site, mea
     after = resident.get(site, path)
     assert after.status == 200
     assert "Neuer Titel der Maßnahme" in after.text
+
+
+def test_forged_forwarded_addresses_do_not_escape_the_login_lockout(site, buero_user, settings):
+    """Each wrong password comes with another made-up X-Forwarded-For; nginx replaces the header with
+    the real address, so the attempts add up and the right password is refused afterwards."""
+    attacker = Visitor()
+    attacker.get(site, "/admin/login/")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        response = attacker.request(
+            site,
+            "POST",
+            "/admin/login/?next=/admin/",
+            data={"csrfmiddlewaretoken": attacker.cookies["csrftoken"], "username": buero_user.username,
+                  "password": f"falsch-{attempt}", "next": "/admin/"},
+            headers={"X-Forwarded-For": f"198.51.100.{attempt + 1}"},
+        )  # fmt: skip
+        assert response.status in (200, 429), response.status
+    response = attacker.request(
+        site,
+        "POST",
+        "/admin/login/?next=/admin/",
+        data={"csrfmiddlewaretoken": attacker.cookies["csrftoken"], "username": buero_user.username,
+              "password": PASSWORD, "next": "/admin/"},
+        headers={"X-Forwarded-For": "198.51.100.200"},
+    )  # fmt: skip
+    assert response.status == 429
+    assert "sessionid" not in attacker.cookies
