@@ -79,5 +79,7 @@ def static_root():
         DJANGO_STATIC_ROOT=str(root),
     )
     assert result.returncode == 0, result.stderr
+    for path in root.rglob("*"):  # readable for nginx's unprivileged user, whatever the umask
+        path.chmod(0o755 if path.is_dir() else 0o644)
     yield root
     shutil.rmtree(root, ignore_errors=True)
