@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check-migrations messages setup clean serve backup restore audit
+.PHONY: run test lint format check-migrations messages setup clean serve backup restore audit sbom
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 oder neuer wird benötigt.")'
@@ -72,6 +72,16 @@ format: $(VENV)/.installed
 audit: $(VENV)/.installed
 	$(VENV)/bin/pip-audit --strict --no-deps -r requirements/base.txt -r requirements/dev.txt
 	$(VENV)/bin/bandit -r integration measures accounts operations -lll -q
+
+# Software bill of materials (CycloneDX JSON) of what runs in production: the pinned requirements/base.txt.
+sbom: $(VENV)/.installed
+	mkdir -p var
+	$(VENV)/bin/cyclonedx-py requirements requirements/base.txt --pyproject pyproject.toml --mc-type application \
+		--of JSON --output-reproducible -o var/sbom.cdx.json
+	$(PY) -c 'import json, re; bom = json.load(open("var/sbom.cdx.json")); \
+		pinned = {l.split("==")[0].lower() for l in open("requirements/base.txt") if re.match(r"^[A-Za-z0-9]", l)}; \
+		listed = {c["name"].lower() for c in bom["components"]}; \
+		assert pinned == listed, sorted(pinned ^ listed); print(f"var/sbom.cdx.json: {len(listed)} Komponenten")'
 
 check-migrations: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run

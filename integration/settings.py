@@ -6,6 +6,7 @@ DJANGO_DEBUG=false it refuses to start without a real secret key and host names.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -474,3 +475,14 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_DECOMPRESSED_BYTES = env_int("IMPORT_MAX_DECOMPRESSED_BYTES", 60 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
 IMPORT_MAX_BLANK_ROWS = env_int("IMPORT_MAX_BLANK_ROWS", 1_000)
+
+# --- City website integration (embeds) -----------------------------------------------------------
+# Origins that may show the embeddable views (…/einbetten/) in a frame, e.g.
+# "https://www.potsdam.de,https://*.potsdam.de". Empty (the default): no site may, and every page
+# keeps X-Frame-Options: DENY and frame-ancestors 'none'.
+EMBED_FRAME_ANCESTORS = env_list("EMBED_FRAME_ANCESTORS")
+for _origin in EMBED_FRAME_ANCESTORS:
+    if not re.fullmatch(r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]+)?", _origin):
+        raise ImproperlyConfigured(
+            f"EMBED_FRAME_ANCESTORS must list origins such as 'https://www.potsdam.de', not {_origin!r}."
+        )

@@ -194,6 +194,13 @@ class PublicPageCacheMiddleware:
         for name, value in kept["headers"].items():
             response[name] = value
         last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
-        return get_conditional_response(
+        answer = get_conditional_response(
             request, etag=response.get("ETag"), last_modified=last_modified, response=response
         )
+        if answer is not response:
+            # A 304 carries the page's policies as the rendered page's 304 would (the middleware
+            # that sets them does not run for a kept page).
+            for name in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options"):
+                if response.has_header(name):
+                    answer[name] = response[name]
+        return answer

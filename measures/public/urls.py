@@ -5,7 +5,7 @@ import re
 from django.urls import path, register_converter
 
 from ..models import SitePage
-from . import site_files, views
+from . import dcat, embeds, site_files, views
 from .feeds import ConceptUpdatesFeed
 from .opendata import FORMATS
 
@@ -24,8 +24,13 @@ class ExportFormatConverter(SitePageConverter):
     regex = "|".join(re.escape(fmt) for fmt in FORMATS)
 
 
+class CatalogueFormatConverter(SitePageConverter):
+    regex = "|".join(dcat.FORMATS)
+
+
 register_converter(SitePageConverter, "sitepage")
 register_converter(ExportFormatConverter, "exportformat")
+register_converter(CatalogueFormatConverter, "catalogueformat")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -36,12 +41,16 @@ urlpatterns = [
     path("stellen/", views.unit_list, name="unit_list"),
     path("stellen/<slug:slug>/", views.unit_detail, name="unit_detail"),
     path("offene-daten/", views.open_data, name="open_data"),
+    path("dcat/catalog.<catalogueformat:fmt>", dcat.catalogue_view, name="dcat_catalogue"),
     path("<slug:concept_slug>/", views.dashboard, name="dashboard"),
+    path("<slug:concept_slug>/einbetten/", embeds.embed_concept, name="embed_concept"),
     path("<slug:concept_slug>/massnahmen/", views.measure_list, name="measure_list"),
     path("<slug:concept_slug>/massnahmen.<exportformat:fmt>", views.measure_export, name="measure_export"),
     path("<slug:concept_slug>/datapackage.json", views.data_package, name="data_package"),
     path("<slug:concept_slug>/massnahmen/<str:code>/", views.measure_detail, name="measure_detail"),
+    path("<slug:concept_slug>/massnahmen/<str:code>/einbetten/", embeds.embed_measure, name="embed_measure"),
     path("<slug:concept_slug>/handlungsfelder/<int:number>/", views.field_detail, name="field_detail"),
+    path("<slug:concept_slug>/handlungsfelder/<int:number>/einbetten/", embeds.embed_field, name="embed_field"),
     path("<slug:concept_slug>/ziele/<int:number>/", views.goal_detail, name="goal_detail"),
     path("<slug:concept_slug>/aktuelles/", views.news, name="news"),
     path("<slug:concept_slug>/aktuelles/feed/", views.public_page(ConceptUpdatesFeed()), name="news_feed"),

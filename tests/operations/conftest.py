@@ -56,3 +56,30 @@ def empty_postgres_database():
     yield name
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def static_root():
+    """collectstatic under production settings (hashed, compressed names), in a directory that
+    an unprivileged nginx can read too; removed after the session."""
+    import secrets
+    import shutil
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="umsetzungsmonitor-static-"))
+    root.chmod(0o755)
+    result = run_manage(
+        "collectstatic",
+        "--no-input",
+        "--verbosity",
+        "0",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_STATIC_ROOT=str(root),
+    )
+    assert result.returncode == 0, result.stderr
+    for path in root.rglob("*"):  # readable for nginx's unprivileged user, whatever the umask
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)

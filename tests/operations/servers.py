@@ -52,6 +52,13 @@ class Server:
         self.stop()
         raise RuntimeError(f"gunicorn did not become healthy:\n{self.log_path.read_text()}")
 
+    def connection(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def visitor_headers(self) -> dict[str, str]:
+        """What reaches gunicorn from a browser through the HTTPS proxy."""
+        return {"Host": f"127.0.0.1:{self.port}", "X-Forwarded-Proto": "https"}
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -81,16 +88,16 @@ class Visitor:
         self.cookies: dict[str, str] = {}
 
     def request(self, server: Server, method: str, path: str, data=None, headers=None) -> Response:
-        host = f"127.0.0.1:{server.port}"
-        sent = {"Host": host, "X-Forwarded-Proto": "https", **(headers or {})}
+        """``server``: a gunicorn Server, or anything with the same two methods (nginx)."""
+        sent = {**server.visitor_headers(), **(headers or {})}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         body = None
         if data is not None:
             body = urlencode(data)
             sent["Content-Type"] = "application/x-www-form-urlencoded"
-            sent["Origin"] = f"https://{host}"
-        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+            sent["Origin"] = f"https://{sent['Host']}"
+        connection = server.connection()
         connection.request(method, path, body=body, headers=sent)
         raw = connection.getresponse()
         response = Response(raw.status, raw.headers, raw.read())

@@ -17,7 +17,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 
 from measures.choices import Ampel, Status, UpdateState
-from tests.operations.conftest import database_url, run_manage
+from tests.operations.conftest import database_url
 from tests.operations.servers import Server, Visitor, changelist_status
 
 pytestmark = [
@@ -48,23 +48,6 @@ def redis_reachable() -> bool:
             return probe.recv(16).startswith(b"+PONG")
     except OSError:
         return False
-
-
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("static")
-    result = run_manage(
-        "collectstatic",
-        "--no-input",
-        "--verbosity",
-        "0",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_STATIC_ROOT=str(root),
-    )
-    assert result.returncode == 0, result.stderr
-    return root
 
 
 @pytest.fixture(
