@@ -23,8 +23,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from ..models import Concept
 from .export import EXPORT_FORMATS, blank_template, export_catalogue, export_file_name
 from .importing import run_import
+from .measure_resource import MeasureResource
 from .reading import ImportFileError
-from .resources import MeasureResource
 
 CONFIRM_SALT = "measures.import.confirm"
 CONFIRM_MAX_AGE = 24 * 60 * 60

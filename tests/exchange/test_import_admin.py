@@ -143,7 +143,7 @@ def test_a_confirm_after_the_catalogue_changed_says_so_and_uses_up_the_upload(bu
 
 def test_a_confirm_whose_file_fails_to_read_uses_up_the_upload(buero_client, measure, monkeypatch):
     from measures.exchange import admin as admin_import
-    from measures.exchange.reading import ImportFileError
+    from measures.exchange.files import ImportFileError
 
     token = _upload(buero_client, measure.concept).context["token"]
 
@@ -339,7 +339,6 @@ def test_the_upload_is_protected_against_cross_site_requests(buero_user, measure
         (b"%PDF-1.7", "katalog.xlsx", "keine gültige Excel-Datei"),
         (b"Nr.;Titel\n", "katalog.ods", "keine gültige LibreOffice-Datei"),
         (b"Nr.;Titel;Handlungsfeld\r\n1.1;Ma\x81nahme;1\r\n", "katalog.csv", "weder UTF-8 noch Windows-1252"),
-        (b"Nr.;Titel;Handlungsfeld\r\n1.1;T;1\r\n" + b";;\r\n" * 5000, "katalog.csv", "leere Zeilen hintereinander"),
         (b"Nr.;Titell\r\n1.1;T\r\n", "katalog.csv", "Meinten Sie „Titel“?"),
         (b"Nr.;Titel;Handlungsfeld\r\n1.1;T;1\r\n1.1;U;1\r\n", "katalog.csv", "Die Nummer steht schon in Zeile 2"),
         (b"Nr.;Titel;Handlungsfeld;Umsetzungsstand\r\n1.1;T;1;fertig\r\n", "katalog.csv", "Unbekannter Wert"),
