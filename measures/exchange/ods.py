@@ -32,7 +32,8 @@ TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _SHEET = f"{TABLE} table"
 _ROW = f"{TABLE} table-row"
-_CELLS = (f"{TABLE} table-cell", f"{TABLE} covered-table-cell")
+_CELLS = frozenset((f"{TABLE} table-cell", f"{TABLE} covered-table-cell"))
+_ROWS_REPEATED, _COLUMNS_REPEATED = f"{TABLE} number-rows-repeated", f"{TABLE} number-columns-repeated"
 _PARAGRAPH = f"{TEXT} p"
 _ANNOTATION = f"{OFFICE} annotation"
 _SPACE, _TAB, _BREAK = f"{TEXT} s", f"{TEXT} tab", f"{TEXT} line-break"
@@ -103,6 +104,7 @@ class _SheetStream:
         self.line = 0
         self.row = None
         self.row_repeat = 1
+        self.row_has_value = False
         self.cell = None
         self.cell_repeat = 1
         self.paragraphs = None
@@ -118,12 +120,14 @@ class _SheetStream:
             if name == _SHEET:
                 self._start_sheet(attrs.get(f"{TABLE} name", ""))
             return
-        if name == _ROW:
-            self.row, self.row_repeat = [], int(attrs.get(f"{TABLE} number-rows-repeated") or 1)
-        elif name in _CELLS and self.row is not None:
-            self.cell_repeat = int(attrs.get(f"{TABLE} number-columns-repeated") or 1)
-            if len(self.row) < self.collector.width:
-                self.cell, self.paragraphs = attrs, []
+        if name in _CELLS:
+            if self.row is not None:
+                self.cell_repeat = int(attrs.get(_COLUMNS_REPEATED) or 1) if attrs else 1
+                # A cell without attributes is empty: nothing to collect.
+                self.cell = attrs if attrs and len(self.row) < self.collector.width else None
+                self.paragraphs = []
+        elif name == _ROW:
+            self.row, self.row_repeat, self.row_has_value = [], int(attrs.get(_ROWS_REPEATED) or 1), False
         elif self.cell is None:
             return
         elif name == _ANNOTATION:
@@ -162,19 +166,26 @@ class _SheetStream:
     def end(self, name):
         if self.collector is None:
             return
-        if name == _SHEET:
-            self.collector = None
-        elif name == _ROW and self.row is not None:
-            self.collector.add(self.line + 1, self.row, self.row_repeat)
-            self.line += self.row_repeat
-            self.row = None
-        elif name in _CELLS and self.row is not None:
+        if name in _CELLS:
+            row = self.row
+            if row is None:
+                return
+            room = self.collector.width - len(row)
             if self.cell is not None:
                 value = _typed_value(self.cell, self.paragraphs)
-                self.row.extend([value] * min(self.cell_repeat, self.collector.width - len(self.row)))
+                if value is not None and value != "":
+                    self.row_has_value = True
+                row.extend([value] * min(self.cell_repeat, room))
                 self.cell = self.paragraphs = None
-            elif len(self.row) < self.collector.width:
-                self.row.extend([None] * min(self.cell_repeat, self.collector.width - len(self.row)))
+            elif room > 0:
+                row.extend([None] * min(self.cell_repeat, room))
+        elif name == _ROW and self.row is not None:
+            if self.row_has_value:
+                self.collector.add(self.line + 1, self.row, self.row_repeat)
+            self.line += self.row_repeat  # blank rows: a counter, however many
+            self.row = None
+        elif name == _SHEET:
+            self.collector = None
         elif name == _ANNOTATION:
             self.annotation_depth -= 1
         elif name == _PARAGRAPH and self.paragraph is not None and not self.annotation_depth:
