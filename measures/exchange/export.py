@@ -80,7 +80,7 @@ def allowed_values(concept) -> dict:
         }
 
 
-def render_catalogue(concept, file_format: str, *, include_internal: bool, datasets=None) -> bytes:
+def render_catalogue(concept, file_format: str, *, include_internal: bool, datasets=None, with_state=True) -> bytes:
     if datasets is None:
         only = MEASURES_SHEET if file_format in ("csv", "json") else None  # one table: the measures
         datasets = catalogue_datasets(concept, include_internal=include_internal, only=only)
@@ -95,7 +95,7 @@ def render_catalogue(concept, file_format: str, *, include_internal: bool, datas
         writer.writerows([[neutralise_formula(value) for value in row] for row in measures])
         return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
     values = allowed_values(concept)
-    state = state_rows(concept, timezone.now()) if concept else None
+    state = state_rows(concept, timezone.now()) if concept and with_state else None
     if file_format == "xlsx":
         return render_xlsx(datasets, values, state)
     if file_format == "ods":
@@ -127,7 +127,7 @@ def blank_template(file_format: str = "xlsx", concept=None) -> bytes:
         headers = sheet.resource.column_names(include_internal=True)
         example = [*sheet.example, *[""] * (len(headers) - len(sheet.example))]
         datasets.append((sheet.title, tablib.Dataset(example, headers=headers)))
-    return render_catalogue(concept, file_format, include_internal=True, datasets=datasets)
+    return render_catalogue(concept, file_format, include_internal=True, datasets=datasets, with_state=False)
 
 
 def export_file_name(concept, file_format: str) -> str:

@@ -138,12 +138,17 @@ class ResponsibleUnitResource(SheetResource):
         # known (as an unsaved unit) before the first row is read.
         self.placeholders = {}
         if "Name" in dataset.headers:
-            for name in dataset["Name"]:
+            short_names = dataset["Kurzname"] if "Kurzname" in dataset.headers else [""] * len(dataset)
+            for name, short_name in zip(dataset["Name"], short_names, strict=True):
                 text = TextWidget().clean(name)
-                if text and unit_key(text) not in self.context.units:
-                    unit = self.placeholders.setdefault(unit_key(text), ResponsibleUnit(name=text))
+                if isinstance(name, str) and text and unit_key(text) not in self.context.units:
+                    short = TextWidget().clean(short_name) if isinstance(short_name, str | int | float) else ""
+                    unit = self.placeholders.setdefault(unit_key(text), ResponsibleUnit(name=text, short_name=short))
                     self.context.units[unit_key(text)] = unit
         self.context.reindex_units()
+
+    def publish_lookups(self):
+        self.context.reindex_units()  # short names changed or added by the sheet
 
     def init_instance(self, row=None):
         return self.placeholders.get(self.key_of_row(row)) or ResponsibleUnit()

@@ -157,11 +157,13 @@ class SheetResource(resources.ModelResource):
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         if str(row.get(self.KEY_COLUMN) or "").strip().casefold() == self.EXAMPLE_MARKER:
-            errors[self.KEY_COLUMN] = ValidationError(
-                _(
-                    "Das ist die Beispielzeile der Vorlage. Bitte überschreiben Sie sie mit echten Angaben "
-                    "oder löschen Sie sie."
-                )
+            raise ValidationError(
+                {
+                    self.KEY_COLUMN: _(
+                        "Das ist die Beispielzeile der Vorlage. Bitte überschreiben Sie sie mit echten Angaben "
+                        "oder löschen Sie sie."
+                    )
+                }
             )
         for name, item in self.fields.items():
             if item.column_name not in row:

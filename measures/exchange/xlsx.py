@@ -89,7 +89,7 @@ class _SheetStream:
 
     def _value(self):
         kind = self.cell.get("t", "n")
-        value = self.parts.get(_VALUE)
+        value = self.parts.get(_VALUE) or None  # openpyxl writes <v/> for a formula it did not calculate
         if kind == "inlineStr":
             return self.parts.get(_INLINE_TEXT)
         if value is None:
