@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from measures.choices import UnitKind
-from measures.exchange.export import blank_template, export_catalogue
+from measures.exchange.export import export_catalogue
 from measures.exchange.importing import run_import
 from measures.models import FieldOfAction, Goal, ImportRecord, Measure, ResponsibleUnit
 
