@@ -42,10 +42,10 @@ def _column_index(reference: str) -> int:
 
 
 class _SheetStream:
-    def __init__(self, collector: RowCollector, workbook, budget: ReadBudget):
+    def __init__(self, collector: RowCollector, workbook, sheet, budget: ReadBudget):
         self.collector = collector
         self.width = collector.width
-        self.shared_strings = workbook.shared_strings
+        self.shared_strings = sheet._shared_strings
         self.date_formats = workbook._date_formats
         self.epoch = workbook.epoch
         self.budget = budget
@@ -138,7 +138,7 @@ def read_xlsx(data: bytes, wanted: dict, fallback: tuple | None, budget: ReadBud
 
 
 def _read_sheet(workbook, sheet, collector, budget):
-    stream = _SheetStream(collector, workbook, budget)
+    stream = _SheetStream(collector, workbook, sheet, budget)
     parser = hardened_parser(stream.start, stream.end, stream.characters)
     try:
         with workbook._archive.open(sheet._worksheet_path) as source:
