@@ -179,7 +179,7 @@ class CatalogueImportExportMixin:
         waiting = job.state in (State.PREVIEW_QUEUED, State.CONFIRM_QUEUED)
         outcome = ImportOutcome.from_dict(job.result) if job.result else None
         listed = [row for row in outcome.rows if row.kind != "unchanged"] if outcome else []
-        response = TemplateResponse(
+        return TemplateResponse(
             request,
             "admin/measures/measure/import_job.html",
             self._context(
@@ -195,8 +195,6 @@ class CatalogueImportExportMixin:
                 can_confirm=job.state == State.PREVIEWED and outcome is not None and outcome.ok,
             ),
         )
-        response["Cache-Control"] = "no-store"
-        return response
 
     def import_confirm_view(self, request, job_id):
         if request.method != "POST":

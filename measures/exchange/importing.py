@@ -202,7 +202,7 @@ def run_import(
         total = sum(len(dataset) for _sheet, dataset in datasets)
         report = (lambda done: progress(done, total)) if progress else None
         if dry_run:
-            return _apply(
+            outcome = _apply(
                 datasets,
                 file_format,
                 exported_at,
@@ -213,6 +213,9 @@ def run_import(
                 progress=report,
                 record=None,
             )
+            if report:
+                report(total)
+            return outcome
         with transaction.atomic():
             # One import per concept at a time; what it compares against is read after the lock.
             Concept.objects.select_for_update().filter(pk=concept.pk).first()

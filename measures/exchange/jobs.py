@@ -40,17 +40,19 @@ def job_claim_for_confirm(job: ImportJob, user) -> bool:
 class ProgressWriter:
     """Writes ``(rows_done, rows_total)`` of a job so that other processes see it at once.
 
-    Outside a transaction that is a plain update. Inside the import's transaction it goes
-    through a connection of its own on PostgreSQL; SQLite admits one writer at a time, so
-    there the status page shows the step without a count until the import has finished.
+    The preview writes nothing else and runs outside a transaction: a plain update. The import
+    runs in one transaction (``in_transaction``); there the count goes through a connection of
+    its own on PostgreSQL. SQLite admits one writer at a time, so there the status page shows
+    the step without a count until the import has finished.
     """
 
-    def __init__(self, job_id):
+    def __init__(self, job_id, *, in_transaction=False):
         self.job_id = job_id
+        self.in_transaction = in_transaction
         self.side = None
 
     def __call__(self, done: int, total: int) -> None:
-        if not connection.in_atomic_block:
+        if not self.in_transaction:
             ImportProgress.objects.filter(job_id=self.job_id).update(
                 rows_done=done, rows_total=total, updated_at=timezone.now()
             )
@@ -117,7 +119,7 @@ def job_run_confirm(job_id) -> None:
     job = ImportJob.objects.select_related("concept", "user").filter(pk=job_id, state=State.CONFIRM_QUEUED).first()
     if job is None:
         return  # claimed by an earlier run of this task
-    progress = ProgressWriter(job.pk)
+    progress = ProgressWriter(job.pk, in_transaction=True)
 
     def claim():
         # Inside the import's transaction, under the concept's lock: the claim and the import's
