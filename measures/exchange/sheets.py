@@ -84,7 +84,7 @@ def _register_catalogue():
             "Stellen",
             ResponsibleUnitResource,
             _("Verantwortliche Stellen mit Kurzname, Art und übergeordneter Stelle (für alle Konzepte)."),
-            ("Beispiel", "Bsp", "Verwaltung", ""),
+            ("Beispiel", "Bsp", "Stadtverwaltung", ""),
         )
     )
     register_sheet(
