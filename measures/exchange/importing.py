@@ -185,7 +185,7 @@ def run_import(
     """
     with translation.override("de"):
         file_format, tables = read_catalogue(data, file_name)
-        exported_at = exported_at_of(tables.pop(STATE_SHEET, None))
+        exported_at = exported_at_of(tables.pop(STATE_SHEET, None), concept)
         sheets = [sheet for sheet in sheet_types() if sheet.title in tables]
         if not sheets:
             raise ImportFileError(_("Die Datei enthält kein Blatt des Maßnahmenkatalogs."))
@@ -201,18 +201,9 @@ def run_import(
             return ImportOutcome(rows=[], problems=problems, file_format=file_format, sheets=titles)
         total = sum(len(dataset) for _sheet, dataset in datasets)
         report = (lambda done: progress(done, total)) if progress else None
+        common = {"concept": concept, "user": user, "include_internal": include_internal, "progress": report}
         if dry_run:
-            outcome = _apply(
-                datasets,
-                file_format,
-                exported_at,
-                concept=concept,
-                user=user,
-                dry_run=True,
-                include_internal=include_internal,
-                progress=report,
-                record=None,
-            )
+            outcome = _apply(datasets, file_format, exported_at, dry_run=True, record=None, **common)
             if report:
                 report(total)
             return outcome
@@ -224,17 +215,7 @@ def run_import(
             record = ImportRecord.objects.create(
                 concept=concept, user=user, file_name=file_name[:255], file_format=file_format
             )
-            outcome = _apply(
-                datasets,
-                file_format,
-                exported_at,
-                concept=concept,
-                user=user,
-                dry_run=False,
-                include_internal=include_internal,
-                progress=report,
-                record=record,
-            )
+            outcome = _apply(datasets, file_format, exported_at, dry_run=False, record=record, **common)
             if not outcome.ok:
                 transaction.set_rollback(True)
                 outcome.record = None
@@ -250,8 +231,8 @@ def _apply(datasets, file_format, exported_at, *, concept, user, dry_run, includ
         progress=progress,
     )
     outcome = ImportOutcome(rows=[], problems=[], file_format=file_format, sheets=[s.title for s, _d in datasets])
-    if exported_at is not None and data_changed_since(concept, exported_at):
-        outcome.file_is_older = True
+    data_changed = exported_at is not None and data_changed_since(concept, exported_at)
+    if data_changed:
         context.changed_since_export = cells_changed_since(concept, exported_at)
     resources = []
     for sheet, dataset in datasets:
@@ -287,6 +268,8 @@ def _apply(datasets, file_format, exported_at, *, concept, user, dry_run, includ
                 )
             )
     outcome.problems.sort(key=lambda problem: (outcome.sheets.index(problem.sheet), problem.line or 0))
+    # Older than the data, and it would change something: the change could undo a newer one.
+    outcome.file_is_older = data_changed and outcome.has_changes
     if dry_run or outcome.problems:
         return outcome
     measures = next((r for r in resources if r.SHEET == MEASURES_SHEET), None)

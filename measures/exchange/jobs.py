@@ -90,25 +90,37 @@ def _internal_error():
     )
 
 
+def _run(job, *, dry_run, claim=None):
+    """``run_import`` for the job; None where it failed (the job then says why)."""
+    progress = ProgressWriter(job.pk, in_transaction=not dry_run)
+    try:
+        return run_import(
+            bytes(job.file_data),
+            job.file_name,
+            concept=job.concept,
+            user=job.user,
+            dry_run=dry_run,
+            progress=progress,
+            claim=claim,
+        )
+    except ImportFileError as error:
+        _finish(job.pk, State.REFUSED if dry_run else State.FAILED, message=str(error))
+    except Exception:
+        logger.exception("Import job %s failed", job.pk)
+        _finish(job.pk, State.FAILED, message=_internal_error())
+    finally:
+        progress.close()
+    return None
+
+
 def job_run_preview(job_id) -> None:
     started = ImportJob.objects.filter(pk=job_id, state=State.PREVIEW_QUEUED).update(state=State.PREVIEWING)
     if not started:
         return  # already run, or deleted
     job = ImportJob.objects.select_related("concept", "user").get(pk=job_id)
-    progress = ProgressWriter(job.pk)
-    try:
-        outcome = run_import(
-            bytes(job.file_data), job.file_name, concept=job.concept, user=job.user, dry_run=True, progress=progress
-        )
-    except ImportFileError as error:
-        _finish(job.pk, State.REFUSED, message=str(error))
+    outcome = _run(job, dry_run=True)
+    if outcome is None:
         return
-    except Exception:
-        logger.exception("Preview of import job %s failed", job.pk)
-        _finish(job.pk, State.FAILED, message=_internal_error())
-        return
-    finally:
-        progress.close()
     if outcome.ok:
         _finish(job.pk, State.PREVIEWED, outcome=outcome, keep_file=True)
     else:
@@ -119,33 +131,14 @@ def job_run_confirm(job_id) -> None:
     job = ImportJob.objects.select_related("concept", "user").filter(pk=job_id, state=State.CONFIRM_QUEUED).first()
     if job is None:
         return  # claimed by an earlier run of this task
-    progress = ProgressWriter(job.pk, in_transaction=True)
 
     def claim():
         # Inside the import's transaction, under the concept's lock: the claim and the import's
         # writes commit together or not at all.
         return ImportJob.objects.filter(pk=job.pk, state=State.CONFIRM_QUEUED).update(state=State.IMPORTING) == 1
 
-    try:
-        outcome = run_import(
-            bytes(job.file_data),
-            job.file_name,
-            concept=job.concept,
-            user=job.user,
-            dry_run=False,
-            progress=progress,
-            claim=claim,
-        )
-    except ImportFileError as error:
-        _finish(job.pk, State.FAILED, message=str(error))
-        return
-    except Exception:
-        logger.exception("Import job %s failed", job.pk)
-        _finish(job.pk, State.FAILED, message=_internal_error())
-        return
-    finally:
-        progress.close()
-    if outcome.already_done:
+    outcome = _run(job, dry_run=False, claim=claim)
+    if outcome is None or outcome.already_done:
         return
     if outcome.ok:
         _finish(job.pk, State.DONE, outcome=outcome)

@@ -7,6 +7,7 @@ the export: importing it would undo that change.
 
 from datetime import datetime
 
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,11 +28,14 @@ def state_rows(concept, moment) -> list:
     ]
 
 
-def exported_at_of(table):
-    """The export time written in the „Datenstand“ sheet, or None."""
+def exported_at_of(table, concept):
+    """The export time written in the „Datenstand“ sheet, or None (also for a file of another concept,
+    whose data state says nothing about this one)."""
     if table is None:
         return None
     values = {str(row[0]).strip(): row[1] for _line, row in table.rows if len(row) > 1}
+    if str(values.get(CONCEPT, "")).strip() != concept.slug:
+        return None
     value = values.get(EXPORTED_AT)
     if isinstance(value, datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value, timezone.get_default_timezone())
@@ -62,37 +66,54 @@ def _measure_columns():
     ]
 
 
+def _latest_before(history, ids, moment) -> dict:
+    """``{id: the newest history record at or before moment}`` for ``ids``, in one query."""
+    latest = {}
+    for record in history.filter(id__in=ids, history_date__lte=moment).order_by("id", "-history_date", "-history_id"):
+        latest.setdefault(record.id, record)
+    return latest
+
+
 def cells_changed_since(concept, moment) -> dict:
-    """``{(sheet, key): {column, …}}`` for the measures and units changed after ``moment``."""
+    """``{(sheet, key): {column, …}}`` for the measures and units changed after ``moment``.
+
+    A handful of queries, however many measures changed (an import changes thousands).
+    """
     marked = {}
+    concept_measures = Measure.objects.filter(concept=concept).values("pk")
     changed_ids = set(
         Measure.history.filter(concept_id=concept.pk, history_date__gt=moment).values_list("id", flat=True)
     )
-    changed_ids |= set(
-        MeasureResponsibility.history.filter(
-            measure_id__in=Measure.objects.filter(concept=concept).values("pk"), history_date__gt=moment
-        ).values_list("measure_id", flat=True)
+    units_changed = set(
+        MeasureResponsibility.history.filter(measure_id__in=concept_measures, history_date__gt=moment).values_list(
+            "measure_id", flat=True
+        )
     )
+    changed_ids |= units_changed
+    before = _latest_before(Measure.history, changed_ids, moment)
+    goals_before = {}
+    goal_history = apps.get_model("measures", "HistoricalMeasure_goals")
+    for history_id, goal_id in goal_history.objects.filter(
+        history__in=[record.history_id for record in before.values()]
+    ).values_list("history_id", "goal_id"):
+        goals_before.setdefault(history_id, set()).add(goal_id)
     columns = _measure_columns()
-    for measure in Measure.objects.filter(pk__in=changed_ids).prefetch_related("goals"):
-        before = measure.history.filter(history_date__lte=moment).order_by("-history_date", "-history_id").first()
-        if before is None:
-            continue  # created after the export: the file does not know it
-        cells = {column for column, attname in columns if getattr(before, attname) != getattr(measure, attname)}
-        if {link.goal_id for link in before.goals.all()} != {goal.pk for goal in measure.goals.all()}:
+    for measure in Measure.objects.filter(pk__in=before).prefetch_related("goals"):
+        record = before[measure.pk]  # none: created after the export, so the file does not know it
+        cells = {column for column, attname in columns if getattr(record, attname) != getattr(measure, attname)}
+        if goals_before.get(record.history_id, set()) != {goal.pk for goal in measure.goals.all()}:
             cells.add("Ziele")
-        if MeasureResponsibility.history.filter(measure_id=measure.pk, history_date__gt=moment).exists():
+        if measure.pk in units_changed:
             cells |= {"Federführung", "Beteiligt"}
         if cells:
             marked[("Maßnahmen", measure.code)] = cells
     unit_columns = {"name": "Name", "short_name": "Kurzname", "kind": "Art", "parent_id": "übergeordnete Stelle"}
-    changed_units = ResponsibleUnit.history.filter(history_date__gt=moment).values_list("id", flat=True)
-    for unit in ResponsibleUnit.objects.filter(pk__in=set(changed_units)):
-        before = unit.history.filter(history_date__lte=moment).order_by("-history_date", "-history_id").first()
-        if before is None:
-            continue
+    changed_units = set(ResponsibleUnit.history.filter(history_date__gt=moment).values_list("id", flat=True))
+    units_before = _latest_before(ResponsibleUnit.history, changed_units, moment)
+    for unit in ResponsibleUnit.objects.filter(pk__in=units_before):
+        record = units_before[unit.pk]
         cells = {
-            column for attname, column in unit_columns.items() if getattr(before, attname) != getattr(unit, attname)
+            column for attname, column in unit_columns.items() if getattr(record, attname) != getattr(unit, attname)
         }
         if cells:
             marked[("Stellen", unit_key(unit.name))] = cells

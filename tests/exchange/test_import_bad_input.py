@@ -83,16 +83,17 @@ def test_an_archive_with_too_many_entries_says_so(measure, buero_user, monkeypat
     assert "entpackt" not in text
 
 
-def test_a_file_padded_with_a_million_formatted_empty_rows_is_read_quickly(measure, buero_user):
+def test_a_file_padded_with_a_million_formatted_empty_rows_is_read_quickly(measure, buero_user, settings):
+    settings.IMPORT_MAX_READ_SECONDS = 600  # the bound is the CPU time below, whatever the machine's load
     data = xlsx_file(GOOD_ROWS)
     sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
     # Formatted but empty rows down to the last row, the way a spreadsheet program pads a sheet.
     padding = "".join(f'<row r="{line}" s="1" customFormat="1"/>' for line in range(4, 1_048_577))
     sheet = re.sub(r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1:C1048576"/>', sheet)
     padded = _rezip(data, {"xl/worksheets/sheet1.xml": sheet.replace("</sheetData>", padding + "</sheetData>")})
-    started = time.monotonic()
+    started = time.process_time()
     outcome = run_import(padded, "gepolstert.xlsx", concept=measure.concept, user=buero_user, dry_run=True)
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
     assert outcome.ok
     assert [row.code for row in outcome.rows] == ["1.1", "1.2"]
 
