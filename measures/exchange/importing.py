@@ -236,9 +236,9 @@ def _apply(datasets, file_format, exported_at, *, concept, user, dry_run, includ
         context.changed_since_export = cells_changed_since(concept, exported_at)
     resources = []
     for sheet, dataset in datasets:
-        resource = sheet.resource(context)
+        resource = sheet.resource(context, preview=dry_run or bool(outcome.problems))
         resources.append(resource)
-        result = resource.import_data(dataset, dry_run=dry_run or bool(outcome.problems), use_transactions=False)
+        result = resource.import_data(dataset, dry_run=False, use_transactions=False)
         for base_error in result.base_errors:
             logger.error("Import of sheet %s failed", sheet.title, exc_info=base_error.error)
             outcome.problems.append(

@@ -89,8 +89,8 @@ class MeasureResource(SheetResource):
         )
         import_id_fields = ("code",)
 
-    def __init__(self, context):
-        super().__init__(context)
+    def __init__(self, context, **kwargs):
+        super().__init__(context, **kwargs)
         self.status_updates_created = 0
         self.fields["field_of_action"].widget = FieldOfActionWidget(context)
         self.fields["goals"].widget = GoalsWidget(context)

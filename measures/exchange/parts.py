@@ -113,8 +113,8 @@ class ResponsibleUnitResource(SheetResource):
         fields = ("name", "short_name", "kind", "parent")
         import_id_fields = ("name",)
 
-    def __init__(self, context):
-        super().__init__(context)
+    def __init__(self, context, **kwargs):
+        super().__init__(context, **kwargs)
         self.fields["parent"].widget = UnitWidget(context)
 
     def key_of_row(self, row):

@@ -110,10 +110,14 @@ class SheetResource(resources.ModelResource):
         skip_diff = True  # the changes are worked out below, per cell
         use_transactions = False  # the import runs all sheets in one transaction of its own
 
-    def __init__(self, context: ImportContext):
+    def __init__(self, context: ImportContext, *, preview=True):
         super().__init__()
         self.context = context
         self.concept = context.concept
+        # A preview writes nothing. It is not django-import-export's dry run: that wraps the sheet
+        # in a transaction with a savepoint per row, and the preview needs neither (and must be able
+        # to report its progress to other processes while it runs).
+        self.preview = preview
         self.written = 0
         if not context.include_internal:
             for name in [name for name, item in self.fields.items() if item.column_name in self.INTERNAL_COLUMNS]:
@@ -200,7 +204,10 @@ class SheetResource(resources.ModelResource):
             else:
                 continue
             if old != new:
-                changes.append(Change(item.column_name, item.widget.render(old), item.widget.render(new)))
+                if instance.pk is None:  # a new row: which cells it fills, not how (nothing was there)
+                    changes.append(Change(item.column_name, "", ""))
+                else:
+                    changes.append(Change(item.column_name, item.widget.render(old), item.widget.render(new)))
         if instance.pk is not None:
             marked = self.context.changed_since_export.get((self.SHEET, self.key_of(instance)), ())
             for change in changes:
@@ -247,12 +254,15 @@ class SheetResource(resources.ModelResource):
     def check_row(self, instance, add, errors) -> None:
         """Rules across the cells of one row; ``add(column, message)`` reports a problem."""
 
+    def _is_dry_run(self, kwargs):
+        return self.preview
+
     def save_instance(self, instance, is_create, row, **kwargs):
-        if not self._is_dry_run(kwargs):
+        if not self.preview:
             self.pending.append((instance, is_create, self._relations, self._before_relations, self._changes))
 
     def after_import(self, dataset, result, **kwargs):
-        if not self._is_dry_run(kwargs) and not result.has_errors() and not result.has_validation_errors():
+        if not self.preview and not result.has_errors() and not result.has_validation_errors():
             self.write(self.pending)
         self.publish_lookups()
 

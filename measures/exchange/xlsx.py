@@ -1,7 +1,8 @@
 """Reading Excel tables (.xlsx) as a stream, up to the template's width.
 
-openpyxl (read-only, through defusedxml) reads the workbook's parts: sheet names, shared
-strings and which styles are dates. The sheets themselves are parsed event by event with a
+openpyxl's reader (through defusedxml) reads the workbook's small parts: sheet names, shared
+strings and which styles are dates; its worksheet step is skipped, as it would scan every
+sheet once more for its size. The sheets themselves are parsed event by event with a
 hardened expat: only the cells within the template's width are looked at, missing rows are
 never made up (a cell in row 1,048,576 is one row, not a million), and nothing is padded to
 column XFD.
@@ -10,9 +11,9 @@ column XFD.
 import io
 import re
 
-import openpyxl
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.datetime import from_excel, from_ISO8601
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from .files import (
     FormulaWithoutValue,
@@ -42,12 +43,12 @@ def _column_index(reference: str) -> int:
 
 
 class _SheetStream:
-    def __init__(self, collector: RowCollector, workbook, sheet, budget: ReadBudget):
+    def __init__(self, collector: RowCollector, reader: ExcelReader, budget: ReadBudget):
         self.collector = collector
         self.width = collector.width
-        self.shared_strings = sheet._shared_strings
-        self.date_formats = workbook._date_formats
-        self.epoch = workbook.epoch
+        self.shared_strings = reader.shared_strings
+        self.date_formats = reader.wb._date_formats
+        self.epoch = reader.wb.epoch
         self.budget = budget
         self.line = 0
         self.row = None
@@ -113,16 +114,24 @@ def read_xlsx(data: bytes, wanted: dict, fallback: tuple | None, budget: ReadBud
     """The wanted sheets as ``{title: Table}`` and the first sheet read as ``fallback``."""
     check_zip(data, "xl/workbook.xml", "Excel")
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = [
+            (sheet.name, rel.target)
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        ]
     except ImportFileError:
         raise
     except Exception as error:  # any parser failure means the file is unusable
         raise (unsafe_xml() if caused_by_unsafe_xml(error) else unreadable("Excel")) from None
     tables, fallback_table = {}, None
     try:
-        sheets = [sheet for sheet in workbook.worksheets if isinstance(sheet, ReadOnlyWorksheet)]
-        for position, sheet in enumerate(sheets):
-            key = normalise_title(sheet.title)
+        for position, (name, path) in enumerate(sheets):
+            key = normalise_title(name)
             if key in wanted and wanted[key][0] not in tables:
                 title, width = wanted[key]
                 table = tables[title] = Table(title=title)
@@ -131,17 +140,17 @@ def read_xlsx(data: bytes, wanted: dict, fallback: tuple | None, budget: ReadBud
                 table = fallback_table = Table(title=title)
             else:
                 continue
-            _read_sheet(workbook, sheet, RowCollector(table, width, budget), budget)
+            _read_sheet(reader, path, RowCollector(table, width, budget), budget)
     finally:
-        workbook.close()
+        reader.archive.close()
     return tables, fallback_table
 
 
-def _read_sheet(workbook, sheet, collector, budget):
-    stream = _SheetStream(collector, workbook, sheet, budget)
+def _read_sheet(reader, path, collector, budget):
+    stream = _SheetStream(collector, reader, budget)
     parser = hardened_parser(stream.start, stream.end, stream.characters)
     try:
-        with workbook._archive.open(sheet._worksheet_path) as source:
+        with reader.archive.open(path) as source:
             parser.ParseFile(source)
     except ImportFileError:
         raise
