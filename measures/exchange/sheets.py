@@ -6,7 +6,7 @@ export writes it, and the blank template offers it. Another wing's sheet (milest
 indicator values) is added with its resource and one ``register_sheet`` call.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +29,9 @@ class SheetType:
     # One example row for the blank template; its first cell „Beispiel“ marks it, and the
     # import refuses it until it is overwritten or deleted.
     example: tuple = ()
+    # Columns that take a value of a list on the sheet „Werte“: {column: (list, strict)}. Where a
+    # cell may name several values („1; 3“), strict is False: the dropdown offers, but accepts more.
+    dropdowns: dict = field(default_factory=dict)
 
     @property
     def width(self) -> int:
@@ -85,6 +88,7 @@ def _register_catalogue():
             ResponsibleUnitResource,
             _("Verantwortliche Stellen mit Kurzname, Art und übergeordneter Stelle (für alle Konzepte)."),
             ("Beispiel", "Bsp", "Stadtverwaltung", ""),
+            {"Art": ("Art der Stelle", True), "übergeordnete Stelle": ("Stellen", True)},
         )
     )
     register_sheet(
@@ -93,6 +97,18 @@ def _register_catalogue():
             MeasureResource,
             _("Die Maßnahmen mit Handlungsfeld, Zielen, Zuständigkeiten und aktuellem Stand."),
             ("Beispiel", "Titel der Maßnahme", "1", "1; 2", "Beispiel", ""),
+            {
+                "Handlungsfeld": ("Handlungsfelder", True),
+                "Ziele": ("Ziele", False),
+                "Federführung": ("Stellen", False),
+                "Beteiligt": ("Stellen", False),
+                "fortlaufend": ("ja/nein", True),
+                "Finanzierung": ("Finanzierung", True),
+                "Umsetzungsstand": ("Umsetzungsstand", True),
+                "Ampel": ("Ampel", True),
+                "vorläufig": ("ja/nein", True),
+                "veröffentlicht": ("ja/nein", True),
+            },
         )
     )
 

@@ -8,7 +8,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..spreadsheets import neutralise_formula
-from .sheets import STATE_SHEET, VALUES_SHEET
+from .sheets import STATE_SHEET, VALUES_SHEET, sheet_type
 from .widgets import GermanDateWidget, GermanDecimalWidget, PercentWidget
 
 _TYPED_COLUMNS = {
@@ -17,23 +17,6 @@ _TYPED_COLUMNS = {
     "Stand vom": (GermanDateWidget(), "DD.MM.YYYY"),
     "Budget (EUR)": (GermanDecimalWidget(), "#,##0.00"),
     "Fortschritt (%)": (PercentWidget(), "0"),
-}
-# Which column of which sheet takes a value of which list of the sheet „Werte“. Where a cell
-# may list several values („1; 3“), the dropdown offers them but accepts other text.
-DROPDOWNS = {
-    "Maßnahmen": {
-        "Handlungsfeld": ("Handlungsfelder", True),
-        "Ziele": ("Ziele", False),
-        "Federführung": ("Stellen", False),
-        "Beteiligt": ("Stellen", False),
-        "fortlaufend": ("ja/nein", True),
-        "Finanzierung": ("Finanzierung", True),
-        "Umsetzungsstand": ("Umsetzungsstand", True),
-        "Ampel": ("Ampel", True),
-        "vorläufig": ("ja/nein", True),
-        "veröffentlicht": ("ja/nein", True),
-    },
-    "Stellen": {"Art": ("Art der Stelle", True), "übergeordnete Stelle": ("Stellen", True)},
 }
 # Rows below the data that still get the dropdowns, for new entries.
 SPARE_ROWS = 500
@@ -50,10 +33,11 @@ def _header_cells(sheet, headers):
 
 def _add_dropdowns(sheet, title, headers, values, last_row):
     lists = list(values)
+    dropdowns = sheet_type(title).dropdowns
     for position, header in enumerate(headers, 1):
-        if header not in DROPDOWNS.get(title, {}):
+        if header not in dropdowns or dropdowns[header][0] not in values:
             continue
-        list_name, strict = DROPDOWNS[title][header]
+        list_name, strict = dropdowns[header]
         column = get_column_letter(lists.index(list_name) + 1)
         length = max(len(values[list_name]), 1)
         validation = DataValidation(
