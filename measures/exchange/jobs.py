@@ -33,7 +33,7 @@ def job_claim_for_confirm(job: ImportJob, user) -> bool:
     """Move a finished preview to the import queue, once: a second click finds nothing to claim."""
     claimed = ImportJob.objects.filter(pk=job.pk, user=user, state=State.PREVIEWED).update(state=State.CONFIRM_QUEUED)
     if claimed:
-        ImportProgress.objects.filter(job=job).update(rows_done=0, updated_at=timezone.now())
+        ImportProgress.objects.filter(job=job).update(rows_done=0, rows_total=0, updated_at=timezone.now())
     return claimed == 1
 
 
