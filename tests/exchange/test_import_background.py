@@ -17,6 +17,9 @@ from measures.models import ImportJob, ImportProgress, ImportRecord, Measure
 from .conftest import csv_file
 
 IMPORT_URL = reverse("admin:measures_measure_import")
+# The worker closes its database connection after each task, as it should in production: the
+# test's data must be committed, not held in a transaction of the test.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
