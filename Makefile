@@ -20,8 +20,11 @@ setup: $(VENV)/.installed
 	$(PY) manage.py load_initial_data
 	$(PY) manage.py create_buero_account
 
+# The task worker (imports run there) starts alongside the server and stops with it.
 run: setup
 	@echo "Umsetzungsmonitor: http://$(HOST):$(PORT)/  (Verwaltung: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py db_worker --reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production setup on this machine (see docs/betrieb.md): DEBUG off, gunicorn, static files
@@ -41,6 +44,8 @@ serve: setup var/secret-key
 	$(SERVE_ENV) $(PY) manage.py compilemessages --ignore '.venv/*'
 	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
 	@echo "Umsetzungsmonitor (Produktionseinstellungen): http://$(HOST):$(PORT)/"
+	$(SERVE_ENV) $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn
 
 # Backups of the configured database (SQLite file or PostgreSQL) into var/backups/.

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "measures",
     "operations",
@@ -468,13 +470,29 @@ LOGGING = {
         },
     },
 }
-# Spreadsheet import (measures.exchange.importing): the uploaded file is kept between preview and
-# confirm in the shared cache, never on local disk, so both may run in different processes.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): the spreadsheet
+# import's preview and confirm run there, not in the web worker. The database backend keeps the
+# queue in the application's own database; `manage.py db_worker` runs it (`make run` starts one).
+# `immediate` runs each task at once in the request (tests, or a site without a worker).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in ("database", "immediate"):
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'immediate'.")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND]
+    }
+}
+# Spreadsheet import (measures.exchange): the uploaded file waits between preview and confirm
+# in the database (measures.ImportJob), never on local disk, so every process can reach it.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_DECOMPRESSED_BYTES = env_int("IMPORT_MAX_DECOMPRESSED_BYTES", 60 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
-IMPORT_MAX_BLANK_ROWS = env_int("IMPORT_MAX_BLANK_ROWS", 1_000)
+# Reading a file (not checking or writing it) stops after this many seconds: a small file
+# with millions of formatted empty cells is refused instead of occupying a worker.
+IMPORT_MAX_READ_SECONDS = env_int("IMPORT_MAX_READ_SECONDS", 20)
 
 # --- City website integration (embeds) -----------------------------------------------------------
 # Origins that may show the embeddable views (…/einbetten/) in a frame, e.g.

@@ -1,4 +1,5 @@
 import re
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -817,3 +818,61 @@ class ImportRecord(models.Model):
     @property
     def change_reason(self) -> str:
         return _("Import Nr. %(number)s aus „%(file)s“") % {"number": self.pk, "file": self.file_name}
+
+
+class ImportJob(models.Model):
+    """An uploaded catalogue file on its way through preview and confirm, run in the background.
+
+    Its id is the token of the preview: the confirm claims the job with a conditional update,
+    so a preview is imported at most once, whoever clicks how often.
+    """
+
+    class State(models.TextChoices):
+        PREVIEW_QUEUED = "preview_queued", _("Vorschau wartet auf den Hintergrunddienst")
+        PREVIEWING = "previewing", _("Vorschau wird erstellt")
+        PREVIEWED = "previewed", _("Vorschau fertig, Import nicht bestätigt")
+        REFUSED = "refused", _("Datei mit Fehlern, nichts gespeichert")
+        CONFIRM_QUEUED = "confirm_queued", _("Import wartet auf den Hintergrunddienst")
+        IMPORTING = "importing", _("Import läuft")
+        DONE = "done", _("Import abgeschlossen")
+        FAILED = "failed", _("Import fehlgeschlagen, nichts gespeichert")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    concept = models.ForeignKey(Concept, verbose_name=_("Konzept"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Person"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
+    file_name = models.CharField(_("Dateiname"), max_length=255)
+    file_data = models.BinaryField(_("Datei"), editable=False)
+    state = models.CharField(_("Zustand"), max_length=20, choices=State, default=State.PREVIEW_QUEUED)
+    message = models.TextField(_("Meldung"), blank=True)
+    result = models.JSONField(_("Ergebnis"), null=True, blank=True)
+    record = models.ForeignKey(
+        ImportRecord, verbose_name=_("Import"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("laufender Import")
+        verbose_name_plural = _("laufende Importe")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()})"
+
+
+class ImportProgress(models.Model):
+    """How far the background task of an ``ImportJob`` is. A row of its own: the confirm holds
+    the job's row locked in its transaction, and progress is written beside it, not into it."""
+
+    job = models.OneToOneField(ImportJob, on_delete=models.CASCADE, primary_key=True, related_name="progress")
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Fortschritt eines Imports")
+        verbose_name_plural = _("Fortschritt der Importe")
+
+    def __str__(self):
+        return f"{self.rows_done}/{self.rows_total}"

@@ -1,33 +1,34 @@
 """The Büro's spreadsheet pages in the admin: upload → preview → confirm, export, blank template.
 
-The uploaded file waits between preview and confirm in the import-export temporary storage
-(the shared cache, see IMPORT_EXPORT_TMP_STORAGE_CLASS), so the confirm may reach another
-application process. A signed token ties it to the person, the concept and the file's hash.
+An upload becomes an ``ImportJob``: the preview and the import run as background tasks, and
+the job's page shows their progress (it reloads itself, no JavaScript needed) and then the
+result. Only the person who uploaded a file sees its job and may confirm it, once.
 """
-
-import hashlib
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core import signing
 from django.core.files.uploadhandler import FileUploadHandler, MemoryFileUploadHandler, StopUpload
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.module_loading import import_string
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from ..models import Concept
+from ..models import Concept, ImportJob
 from .export import EXPORT_FORMATS, blank_template, export_catalogue, export_file_name
-from .importing import run_import
-from .reading import ImportFileError
-from .resources import MeasureResource
+from .importing import ImportOutcome
+from .jobs import job_claim_for_confirm, job_create
+from .measure_resource import MeasureResource
+from .sheets import sheet_types
+from .tasks import confirm_import, preview_import
 
-CONFIRM_SALT = "measures.import.confirm"
-CONFIRM_MAX_AGE = 24 * 60 * 60
+# The job page lists at most this many rows of a preview; the counts cover all.
+PREVIEW_ROWS_SHOWN = 2000
+# A job still waiting after this many seconds means no task worker is running.
+WORKER_MISSING_SECONDS = 60
 
 
 class LimitedMemoryUploadHandler(MemoryFileUploadHandler):
@@ -68,7 +69,10 @@ class ImportForm(forms.Form):
     concept = forms.ModelChoiceField(label=_("Konzept"), queryset=Concept.objects.all())
     file = forms.FileField(
         label=_("Tabelle"),
-        help_text=_("Excel (.xlsx), LibreOffice (.ods) oder CSV (.csv) mit den Spalten der Vorlage."),
+        help_text=_(
+            "Excel (.xlsx) oder LibreOffice (.ods) mit den Blättern der Vorlage, oder eine CSV-Datei (.csv) "
+            "mit den Spalten des Blatts „Maßnahmen“."
+        ),
     )
 
 
@@ -78,10 +82,6 @@ class ExportForm(forms.Form):
         label=_("Format"),
         choices=[("xlsx", "Excel (.xlsx)"), ("ods", "LibreOffice (.ods)"), ("csv", "CSV (.csv)"), ("json", "JSON")],
     )
-
-
-def _storage(name=None):
-    return import_string(settings.IMPORT_EXPORT_TMP_STORAGE_CLASS)(name=name)
 
 
 def _too_large_message():
@@ -96,7 +96,12 @@ class CatalogueImportExportMixin:
         wrap = self.admin_site.admin_view
         return [
             path("import/", wrap(self.import_view), name="measures_measure_import"),
-            path("import/bestaetigen/", wrap(self.import_confirm_view), name="measures_measure_import_confirm"),
+            path("import/<uuid:job_id>/", wrap(self.import_job_view), name="measures_measure_import_job"),
+            path(
+                "import/<uuid:job_id>/bestaetigen/",
+                wrap(self.import_confirm_view),
+                name="measures_measure_import_confirm",
+            ),
             path("export/", wrap(self.export_view), name="measures_measure_export"),
             path("vorlage/", wrap(self.template_view), name="measures_measure_template"),
             *super().get_urls(),
@@ -109,27 +114,9 @@ class CatalogueImportExportMixin:
             "title": title,
             "columns": MeasureResource.column_names(),
             "required_columns": MeasureResource.REQUIRED_COLUMNS,
+            "sheets": sheet_types(),
             **extra,
         }
-
-    def _preview_response(self, request, outcome, concept, file_name, token, *, stale=False):
-        """The preview page; without a token it only shows what is wrong and offers no confirmation.
-
-        ``stale``: a confirm found problems the preview did not, because the catalogue changed.
-        """
-        return TemplateResponse(
-            request,
-            "admin/measures/measure/import_preview.html",
-            self._context(
-                request,
-                _("Vorschau des Imports"),
-                outcome=outcome,
-                concept=concept,
-                file_name=file_name,
-                token=token,
-                stale=stale,
-            ),
-        )
 
     @csrf_exempt  # the upload handlers must be set before the CSRF check reads the body
     def import_view(self, request):
@@ -152,87 +139,72 @@ class CatalogueImportExportMixin:
             form = ImportForm(initial={"concept": request.POST.get("concept")})
         if form.is_bound and form.is_valid():
             upload = form.cleaned_data["file"]
-            concept = form.cleaned_data["concept"]
-            data = upload.read()
-            try:
-                outcome = run_import(data, upload.name, concept=concept, user=request.user, dry_run=True)
-            except ImportFileError as error:
-                form_error = str(error)
-            else:
-                token = None
-                if outcome.ok:
-                    storage = _storage()
-                    storage.save(data)
-                    token = signing.dumps(
-                        {
-                            "storage": storage.name,
-                            "concept": concept.pk,
-                            "file": upload.name,
-                            "user": request.user.pk,
-                            "sha256": hashlib.sha256(data).hexdigest(),
-                        },
-                        salt=CONFIRM_SALT,
-                    )
-                return self._preview_response(request, outcome, concept, upload.name, token)
+            job = job_create(
+                concept=form.cleaned_data["concept"], user=request.user, file_name=upload.name, data=upload.read()
+            )
+            preview_import.enqueue(str(job.pk))
+            return redirect("admin:measures_measure_import_job", job_id=job.pk)
         return TemplateResponse(
             request,
             "admin/measures/measure/import.html",
             self._context(request, _("Maßnahmen importieren"), form=form, form_error=form_error),
         )
 
-    def import_confirm_view(self, request):
-        if request.method != "POST":
-            return redirect("admin:measures_measure_import")
-        try:
-            payload = signing.loads(request.POST.get("token", ""), salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-        except signing.BadSignature:
-            payload = None
-        # Only the person who previewed may use (and so use up) the stored upload.
-        storage = _storage(payload["storage"]) if payload and payload["user"] == request.user.pk else None
-        try:
-            return self._confirm(request, payload, storage)
-        finally:
-            if storage is not None:
-                storage.remove()  # a token is good for one confirm, whatever its outcome
+    def _own_job(self, request, job_id) -> ImportJob:
+        job = ImportJob.objects.select_related("concept", "progress").filter(pk=job_id, user=request.user).first()
+        if job is None:
+            raise Http404(_("Diesen Import gibt es nicht (mehr)."))
+        return job
 
-    def _confirm(self, request, payload, storage):
-        data = storage.read() if storage else None
-        concept = Concept.objects.filter(pk=payload["concept"]).first() if payload else None
-        if (
-            payload is None
-            or payload["user"] != request.user.pk
-            or data is None
-            or concept is None
-            or hashlib.sha256(data).hexdigest() != payload["sha256"]
-        ):
-            messages.error(
+    def import_job_view(self, request, job_id):
+        job = self._own_job(request, job_id)
+        State = ImportJob.State
+        if job.state == State.DONE and job.record_id:
+            record = job.record
+            messages.success(
                 request,
-                _("Die Vorschau ist abgelaufen oder ungültig. Bitte laden Sie die Datei erneut hoch."),
+                _(
+                    "Import abgeschlossen: %(created)s neu, %(updated)s geändert, %(unchanged)s unverändert, "
+                    "%(updates)s neue Sachstandsmeldungen."
+                )
+                % {
+                    "created": record.rows_created,
+                    "updated": record.rows_updated,
+                    "unchanged": record.rows_unchanged,
+                    "updates": record.status_updates_created,
+                },
             )
-            return redirect("admin:measures_measure_import")
-        try:
-            outcome = run_import(data, payload["file"], concept=concept, user=request.user, dry_run=False)
-        except ImportFileError as error:
-            messages.error(request, str(error))
-            return redirect("admin:measures_measure_import")
-        if not outcome.ok:
-            # The catalogue changed since the preview; show what is wrong now, nothing was written.
-            return self._preview_response(request, outcome, concept, payload["file"], token=None, stale=True)
-        record = outcome.record
-        messages.success(
+            return redirect(reverse("admin:measures_importrecord_change", args=[record.pk]))
+        running = job.state in (State.PREVIEW_QUEUED, State.PREVIEWING, State.CONFIRM_QUEUED, State.IMPORTING)
+        waiting = job.state in (State.PREVIEW_QUEUED, State.CONFIRM_QUEUED)
+        outcome = ImportOutcome.from_dict(job.result) if job.result else None
+        listed = [row for row in outcome.rows if row.kind != "unchanged"] if outcome else []
+        return TemplateResponse(
             request,
-            _(
-                "Import abgeschlossen: %(created)s neu, %(updated)s geändert, %(unchanged)s unverändert, "
-                "%(updates)s neue Sachstandsmeldungen."
-            )
-            % {
-                "created": record.rows_created,
-                "updated": record.rows_updated,
-                "unchanged": record.rows_unchanged,
-                "updates": record.status_updates_created,
-            },
+            "admin/measures/measure/import_job.html",
+            self._context(
+                request,
+                _("Import läuft") if running else _("Vorschau des Imports"),
+                job=job,
+                running=running,
+                progress=job.progress,
+                worker_missing=waiting and _age(job.progress.updated_at) > WORKER_MISSING_SECONDS,
+                outcome=outcome,
+                shown_rows=listed[:PREVIEW_ROWS_SHOWN],
+                hidden_rows=max(0, len(listed) - PREVIEW_ROWS_SHOWN),
+                can_confirm=job.state == State.PREVIEWED and outcome is not None and outcome.ok,
+            ),
         )
-        return redirect(reverse("admin:measures_importrecord_change", args=[record.pk]))
+
+    def import_confirm_view(self, request, job_id):
+        if request.method != "POST":
+            return redirect("admin:measures_measure_import_job", job_id=job_id)
+        job = self._own_job(request, job_id)
+        if job_claim_for_confirm(job, request.user):
+            confirm_import.enqueue(str(job.pk))
+        else:
+            messages.info(request, _("Dieser Import ist schon bestätigt; hier sehen Sie seinen Stand."))
+        return redirect("admin:measures_measure_import_job", job_id=job.pk)
 
     def export_view(self, request):
         form = ExportForm(request.GET or None)
@@ -251,9 +223,16 @@ class CatalogueImportExportMixin:
         )
 
     def template_view(self, request):
-        response = HttpResponse(blank_template("xlsx"), content_type=EXPORT_FORMATS["xlsx"])
-        response["Content-Disposition"] = 'attachment; filename="vorlage-massnahmen.xlsx"'
+        # With ?concept=<id> the lists of allowed values include that concept's fields and goals.
+        concept_id = request.GET.get("concept", "")
+        concept = Concept.objects.filter(pk=concept_id).first() if concept_id.isdigit() else None
+        response = HttpResponse(blank_template("xlsx", concept=concept), content_type=EXPORT_FORMATS["xlsx"])
+        response["Content-Disposition"] = 'attachment; filename="vorlage-massnahmenkatalog.xlsx"'
         return response
+
+
+def _age(moment) -> float:
+    return (timezone.now() - moment).total_seconds()
 
 
 class ImportRecordAdmin(admin.ModelAdmin):

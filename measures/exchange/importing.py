@@ -1,35 +1,48 @@
-"""Previewing an uploaded catalogue and importing it in one transaction.
+"""Previewing an uploaded catalogue workbook and importing it in one transaction.
 
-Nothing is written unless the whole file is free of problems.
+All sheets of the file are checked in one preview and written in one transaction: nothing is
+written unless every sheet is free of problems. A confirmed import locks its concept, so
+imports into one concept run one after the other, and works out the changes again under that
+lock: a second confirm of the same file finds what the first one wrote and changes nothing.
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from ..models import ImportRecord
+from ..models import Concept, ImportRecord
+from ..versions import bump_data_version
 from .checking import RowProblem, build_dataset, check_columns
-from .reading import read_table_once
-from .resources import MeasureResource
+from .files import ImportFileError
+from .reading import read_workbook
+from .resources import Change, ImportContext
+from .sheets import MEASURES_SHEET, STATE_SHEET, sheet_types
+from .state import cells_changed_since, data_changed_since, exported_at_of
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class PreviewRow:
+    sheet: str
     line: int
     code: str
     kind: str  # "new", "changed", "unchanged", "error"
-    changed_columns: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # Change, one per changed cell
     problems: list = field(default_factory=list)
-
-    KIND_LABELS = {"new": "neu", "changed": "geändert", "unchanged": "unverändert", "error": "Fehler"}
 
     @property
     def kind_label(self):
-        return self.KIND_LABELS[self.kind]
+        return {"new": _("neu"), "changed": _("geändert"), "unchanged": _("unverändert"), "error": _("Fehler")}[
+            self.kind
+        ]
+
+    @property
+    def changed_columns(self):
+        return [change.column for change in self.changes]
 
 
 @dataclass
@@ -38,36 +51,92 @@ class ImportOutcome:
     problems: list
     file_format: str
     record: ImportRecord | None = None
+    sheets: list = field(default_factory=list)
+    file_is_older: bool = False
+    already_done: bool = False  # the preview had been confirmed before
 
-    def count(self, kind):
-        return sum(1 for row in self.rows if row.kind == kind)
+    def count(self, kind, sheet=None):
+        return sum(1 for row in self.rows if row.kind == kind and (sheet is None or row.sheet == sheet))
 
     @property
     def counts(self):
-        return {kind: self.count(kind) for kind in PreviewRow.KIND_LABELS}
+        """The counts of the measures sheet (the catalogue's rows), as the summary shows them."""
+        return {kind: self.count(kind, MEASURES_SHEET) for kind in ("new", "changed", "unchanged", "error")}
+
+    @property
+    def sheet_counts(self):
+        return [
+            {"sheet": sheet, **{kind: self.count(kind, sheet) for kind in ("new", "changed", "unchanged", "error")}}
+            for sheet in self.sheets
+        ]
 
     @property
     def ok(self):
         return not self.problems
 
+    @property
+    def has_changes(self):
+        return any(row.kind in ("new", "changed") for row in self.rows)
 
-def _row_problems(row_result) -> list:
+    def to_dict(self) -> dict:
+        """The outcome as JSON-ready data, kept with a background import for its result page."""
+        return {
+            "rows": [asdict(row) for row in self.rows if row.kind != "unchanged"],
+            "unchanged": [[sheet, self.count("unchanged", sheet)] for sheet in self.sheets],
+            "problems": [asdict(problem) for problem in self.problems],
+            "file_format": self.file_format,
+            "sheets": self.sheets,
+            "file_is_older": self.file_is_older,
+            "already_done": self.already_done,
+            "record": self.record.pk if self.record else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportOutcome":
+        rows = [
+            PreviewRow(
+                **{
+                    **row,
+                    "changes": [Change(**change) for change in row["changes"]],
+                    "problems": [RowProblem(**problem) for problem in row["problems"]],
+                }
+            )
+            for row in data["rows"]
+        ]
+        for sheet, count in data["unchanged"]:
+            rows += [PreviewRow(sheet=sheet, line=0, code="", kind="unchanged")] * count
+        outcome = cls(
+            rows=rows,
+            problems=[RowProblem(**problem) for problem in data["problems"]],
+            file_format=data["file_format"],
+            sheets=data["sheets"],
+            file_is_older=data["file_is_older"],
+            already_done=data["already_done"],
+        )
+        outcome.record = ImportRecord.objects.filter(pk=data["record"]).first() if data["record"] else None
+        return outcome
+
+
+def _row_problems(sheet, row_result) -> list:
     problems = []
     if row_result.validation_error is not None:
         for column, errors in row_result.validation_error.message_dict.items():
             value = row_result.row_values.get(column) if row_result.row_values else None
             for message in errors:
-                problems.append(RowProblem(row_result.line, column, _display(value), message))
+                problems.append(RowProblem(row_result.line, column, _display(value), message, sheet=sheet))
     for error in row_result.errors:
         # The exception is for the maintainer's log; the Büro gets a sentence it can act on.
-        logger.error("Import of line %s failed", row_result.line, exc_info=error.error)
+        logger.error("Import of line %s of sheet %s failed", row_result.line, sheet, exc_info=error.error)
         problems.append(
             RowProblem(
                 row_result.line,
                 "",
                 "",
-                "Die Zeile konnte wegen eines internen Fehlers nicht verarbeitet werden. Bitte wenden Sie sich "
-                "an die technische Betreuung.",
+                _(
+                    "Die Zeile konnte wegen eines internen Fehlers nicht verarbeitet werden. Bitte wenden Sie sich "
+                    "an die technische Betreuung."
+                ),
+                sheet=sheet,
             )
         )
     return problems
@@ -81,73 +150,136 @@ def _display(value) -> str:
     return str(value)[:200]
 
 
+def _kind(row_result, problems) -> str:
+    if problems:
+        return "error"
+    if row_result.import_type == row_result.IMPORT_TYPE_NEW:
+        return "new"
+    if row_result.import_type == row_result.IMPORT_TYPE_UPDATE:
+        return "changed"
+    return "unchanged"
+
+
+def read_catalogue(data: bytes, file_name: str):
+    """The file's format and its catalogue sheets (``{title: Table}``), or ``ImportFileError``."""
+    widths = {sheet.title: sheet.width for sheet in sheet_types()}
+    return read_workbook(data, file_name, {**widths, STATE_SHEET: 2}, MEASURES_SHEET)
+
+
 def run_import(
-    data: bytes, file_name: str, *, concept, user=None, dry_run: bool, include_internal: bool = True
+    data: bytes,
+    file_name: str,
+    *,
+    concept,
+    user=None,
+    dry_run: bool,
+    include_internal: bool = True,
+    progress=None,
+    claim=None,
 ) -> ImportOutcome:
-    """Preview (``dry_run``) or import the file into ``concept``; any problem means nothing is written."""
+    """Preview (``dry_run``) or import the file into ``concept``; any problem means nothing is written.
+
+    ``progress(rows_done, rows_total)`` is called now and then; ``claim()`` runs inside the
+    transaction, under the concept's lock, and returns False where the import must not run
+    (its preview was confirmed already).
+    """
     with translation.override("de"):
-        file_format, header_row, rows = read_table_once(data, file_name)
-        columns, problems = check_columns(header_row, rows, include_internal=include_internal)
+        file_format, tables = read_catalogue(data, file_name)
+        exported_at = exported_at_of(tables.pop(STATE_SHEET, None), concept)
+        sheets = [sheet for sheet in sheet_types() if sheet.title in tables]
+        if not sheets:
+            raise ImportFileError(_("Die Datei enthält kein Blatt des Maßnahmenkatalogs."))
+        problems, datasets = [], []
+        for sheet in sheets:
+            columns, sheet_problems = check_columns(
+                tables[sheet.title], sheet.resource, include_internal=include_internal
+            )
+            problems += sheet_problems
+            datasets.append((sheet, build_dataset(columns, tables[sheet.title].rows)))
+        titles = [sheet.title for sheet in sheets]
         if problems:
-            return ImportOutcome(rows=[], problems=problems, file_format=file_format)
-        dataset = build_dataset(columns, rows)
-        with transaction.atomic():
-            record = None
-            if not dry_run:
-                record = ImportRecord.objects.create(
-                    concept=concept, user=user, file_name=file_name[:255], file_format=file_format
-                )
-            resource = MeasureResource(
-                concept=concept,
-                user=user,
-                change_reason=record.change_reason if record else "",
-                include_internal=include_internal,
-            )
-            result = resource.import_data(
-                dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
-            )
-            preview = []
-            for base_error in result.base_errors:
-                logger.error("Import of %s failed", file_name, exc_info=base_error.error)
-                problems.append(
-                    RowProblem(
-                        None,
-                        "",
-                        "",
-                        "Der Import ist wegen eines internen Fehlers fehlgeschlagen; es wurde nichts gespeichert. "
-                        "Bitte wenden Sie sich an die technische Betreuung.",
-                    )
-                )
-            for row_result in result.rows:
-                row_problems = _row_problems(row_result)
-                problems.extend(row_problems)
-                if row_problems:
-                    kind = "error"
-                elif row_result.import_type == row_result.IMPORT_TYPE_NEW:
-                    kind = "new"
-                elif row_result.import_type == row_result.IMPORT_TYPE_UPDATE:
-                    kind = "changed"
-                else:
-                    kind = "unchanged"
-                preview.append(
-                    PreviewRow(
-                        line=row_result.line,
-                        code=row_result.code,
-                        kind=kind,
-                        changed_columns=row_result.changed_columns if kind == "changed" else [],
-                        problems=row_problems,
-                    )
-                )
-            problems.sort(key=lambda problem: problem.line or 0)
-            outcome = ImportOutcome(rows=preview, problems=problems, file_format=file_format)
-            if problems or dry_run:
-                transaction.set_rollback(True)
-                return outcome
-            record.rows_total = len(preview)
-            record.rows_created = outcome.count("new")
-            record.rows_updated = outcome.count("changed")
-            record.rows_unchanged = outcome.count("unchanged")
-            record.status_updates_created = resource.status_updates_created
-            record.save()
-            outcome.record = record
+            return ImportOutcome(rows=[], problems=problems, file_format=file_format, sheets=titles)
+        total = sum(len(dataset) for _sheet, dataset in datasets)
+        report = (lambda done: progress(done, total)) if progress else None
+        common = {"concept": concept, "user": user, "include_internal": include_internal, "progress": report}
+        if dry_run:
+            outcome = _apply(datasets, file_format, exported_at, dry_run=True, record=None, **common)
+            if report:
+                report(total)
             return outcome
+        with transaction.atomic():
+            # One import per concept at a time; what it compares against is read after the lock.
+            Concept.objects.select_for_update().filter(pk=concept.pk).first()
+            if claim is not None and not claim():
+                return ImportOutcome(rows=[], problems=[], file_format=file_format, sheets=titles, already_done=True)
+            record = ImportRecord.objects.create(
+                concept=concept, user=user, file_name=file_name[:255], file_format=file_format
+            )
+            outcome = _apply(datasets, file_format, exported_at, dry_run=False, record=record, **common)
+            if not outcome.ok:
+                transaction.set_rollback(True)
+                outcome.record = None
+            return outcome
+
+
+def _apply(datasets, file_format, exported_at, *, concept, user, dry_run, include_internal, progress, record):
+    context = ImportContext(
+        concept=concept,
+        user=user,
+        change_reason=record.change_reason if record else "",
+        include_internal=include_internal,
+        progress=progress,
+    )
+    outcome = ImportOutcome(rows=[], problems=[], file_format=file_format, sheets=[s.title for s, _d in datasets])
+    data_changed = exported_at is not None and data_changed_since(concept, exported_at)
+    if data_changed:
+        context.changed_since_export = cells_changed_since(concept, exported_at)
+    resources = []
+    for sheet, dataset in datasets:
+        resource = sheet.resource(context, preview=dry_run or bool(outcome.problems))
+        resources.append(resource)
+        result = resource.import_data(dataset, dry_run=False, use_transactions=False)
+        for base_error in result.base_errors:
+            logger.error("Import of sheet %s failed", sheet.title, exc_info=base_error.error)
+            outcome.problems.append(
+                RowProblem(
+                    None,
+                    "",
+                    "",
+                    _(
+                        "Der Import ist wegen eines internen Fehlers fehlgeschlagen; es wurde nichts gespeichert. "
+                        "Bitte wenden Sie sich an die technische Betreuung."
+                    ),
+                    sheet=sheet.title,
+                )
+            )
+        for row_result in result.rows:
+            row_problems = _row_problems(sheet.title, row_result)
+            outcome.problems += row_problems
+            kind = _kind(row_result, row_problems)
+            outcome.rows.append(
+                PreviewRow(
+                    sheet=sheet.title,
+                    line=row_result.line,
+                    code=str(row_result.code or ""),
+                    kind=kind,
+                    changes=row_result.changes if kind == "changed" else [],
+                    problems=row_problems,
+                )
+            )
+    outcome.problems.sort(key=lambda problem: (outcome.sheets.index(problem.sheet), problem.line or 0))
+    # Older than the data, and it would change something: the change could undo a newer one.
+    outcome.file_is_older = data_changed and outcome.has_changes
+    if dry_run or outcome.problems:
+        return outcome
+    measures = next((r for r in resources if r.SHEET == MEASURES_SHEET), None)
+    record.rows_total = sum(1 for row in outcome.rows if row.sheet == MEASURES_SHEET)
+    record.rows_created = outcome.count("new", MEASURES_SHEET)
+    record.rows_updated = outcome.count("changed", MEASURES_SHEET)
+    record.rows_unchanged = outcome.count("unchanged", MEASURES_SHEET)
+    record.status_updates_created = measures.status_updates_created if measures else 0
+    record.save()
+    if any(resource.written for resource in resources):
+        bump_data_version()  # the smaller sheets are saved one by one; tell the public pages once
+    outcome.record = record
+    return outcome

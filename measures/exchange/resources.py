@@ -1,128 +1,126 @@
-"""django-import-export resources: the catalogue's spreadsheet columns and how each is read and written.
+"""The base of every sheet's django-import-export resource: natural keys, changes cell by cell.
 
-Rows are matched by natural keys, never by database id: a measure by its number within the
-concept, a unit by name or short name, a field of action and a goal by their number. The
-cells are read and written by the German widgets in ``measures.exchange.widgets``.
+Rows are matched by natural keys, never by database id (a measure by its number within the
+concept, a unit by its name, a field of action and a goal by their number). Each resource
+records, per row, which cells change and how (old → new), checks the row, and in a confirmed
+import collects what to write; ``write`` then saves a whole sheet at once.
+
+All sheets of one workbook share an ``ImportContext``: the lookups that later sheets resolve
+names against (a measure may name a goal that the goals sheet of the same file creates).
 """
+
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from import_export import fields, resources
+from django.utils.translation import gettext as _
+from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 
-from ..choices import Ampel, FundingStatus, Role, Status
-from ..models import FieldOfAction, Goal, Measure, ResponsibleUnit
-from .widgets import (
-    LINE_COLUMN,
-    ChoiceWidget,
-    FieldOfActionWidget,
-    GermanBooleanWidget,
-    GermanDateWidget,
-    GermanDecimalWidget,
-    GoalsWidget,
-    PercentWidget,
-    TextWidget,
-    UnitsWidget,
-)
-from .writing import PendingRow, write_pending
+from ..models import FieldOfAction, Goal, ResponsibleUnit
+from .files import FormulaWithoutValue
+from .widgets import LINE_COLUMN, TextWidget, is_blank
 
 
-class PrefetchedMeasureLoader(BaseInstanceLoader):
-    """Finds a row's measure among those the resource loaded once, without a query per row."""
+@dataclass
+class Change:
+    """One changed cell: what the system holds, what the file says, and whether the system's
+    value was changed after the file was exported (the import would undo that change)."""
+
+    column: str
+    old: str
+    new: str
+    changed_since_export: bool = False
+
+
+@dataclass
+class ImportContext:
+    concept: object
+    user: object = None
+    change_reason: str = ""
+    include_internal: bool = True
+    today: object = None
+    progress: object = None  # callable(rows_done) or None
+    changed_since_export: dict = field(default_factory=dict)  # (sheet, key) -> set of columns
+    rows_done: int = 0
+
+    def __post_init__(self):
+        self.today = self.today or timezone.localdate()
+        self.fields_by_number = {item.number: item for item in FieldOfAction.objects.filter(concept=self.concept)}
+        self.goals_by_number = {item.number: item for item in Goal.objects.filter(concept=self.concept)}
+        self.units = {unit_key(unit.name): unit for unit in ResponsibleUnit.objects.select_related("parent")}
+        self.reindex_units()
+
+    def reindex_units(self):
+        """Units by name and, where unambiguous, by short name."""
+        self.units_by_key = dict(self.units)
+        short_names = {}
+        for unit in self.units.values():
+            if unit.short_name:
+                short_names.setdefault(unit_key(unit.short_name), []).append(unit)
+        for key, matches in short_names.items():
+            # A short name used by two units names neither; the full name must be used.
+            self.units_by_key.setdefault(key, matches[0] if len(matches) == 1 else None)
+        self.unit_names = [unit.name for unit in self.units.values()] + [
+            unit.short_name for unit in self.units.values() if unit.short_name
+        ]
+
+    def unit_by_name(self, name):
+        return self.units_by_key.get(unit_key(name))
+
+    def row_done(self):
+        self.rows_done += 1
+        if self.progress is not None and self.rows_done % 200 == 0:
+            self.progress(self.rows_done)
+
+
+def unit_key(name) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+class PrefetchedLoader(BaseInstanceLoader):
+    """Finds a row's object among those the resource loaded once, without a query per row."""
 
     def get_instance(self, row):
-        code = TextWidget().clean(row.get(MeasureResource.CODE))
-        return self.resource.existing.get(code)
+        return self.resource.existing.get(self.resource.key_of_row(row))
 
 
-class MeasureResource(resources.ModelResource):
-    CODE = "Nr."
-    STATUS_COLUMNS = ("Umsetzungsstand", "Ampel", "Fortschritt (%)", "Begründung des Stands", "Stand vom")
-    RELATION_COLUMNS = ("Ziele", "Federführung", "Beteiligt")
-    REQUIRED_COLUMNS = ("Nr.", "Titel", "Handlungsfeld")
-    INTERNAL_COLUMNS = ("Interne Notiz",)
+def formula_message(value) -> str:
+    return _(
+        "Die Zelle enthält eine Formel (%(formula)s), aber keinen berechneten Wert. Bitte öffnen Sie die "
+        "Datei in Excel oder LibreOffice, lassen Sie sie neu berechnen und speichern Sie sie erneut – oder "
+        "ersetzen Sie die Formel durch ihren Wert."
+    ) % {"formula": str(value)[:80]}
 
-    code = fields.Field(attribute="code", column_name="Nr.", widget=TextWidget())
-    title = fields.Field(attribute="title", column_name="Titel", widget=TextWidget())
-    field_of_action = fields.Field(attribute="field_of_action", column_name="Handlungsfeld")
-    goals = fields.Field(column_name="Ziele")
-    lead_units = fields.Field(column_name="Federführung")
-    partner_units = fields.Field(column_name="Beteiligt")
-    summary = fields.Field(attribute="summary", column_name="Kurzbeschreibung", widget=TextWidget())
-    description = fields.Field(attribute="description", column_name="Beschreibung", widget=TextWidget())
-    target = fields.Field(attribute="target", column_name="Ziel / Indikator", widget=TextWidget())
-    target_groups = fields.Field(attribute="target_groups", column_name="Zielgruppen", widget=TextWidget())
-    planned_start = fields.Field(attribute="planned_start", column_name="Beginn", widget=GermanDateWidget())
-    planned_end = fields.Field(attribute="planned_end", column_name="Ende", widget=GermanDateWidget())
-    ongoing = fields.Field(attribute="ongoing", column_name="fortlaufend", widget=GermanBooleanWidget())
-    budget = fields.Field(attribute="budget", column_name="Budget (EUR)", widget=GermanDecimalWidget())
-    funding_status = fields.Field(
-        attribute="funding_status",
-        column_name="Finanzierung",
-        widget=ChoiceWidget(FundingStatus, FundingStatus.UNKNOWN),
-    )
-    status = fields.Field(
-        attribute="status", column_name="Umsetzungsstand", widget=ChoiceWidget(Status, Status.NO_REPORT)
-    )
-    ampel = fields.Field(attribute="ampel", column_name="Ampel", widget=ChoiceWidget(Ampel, Ampel.UNSPECIFIED))
-    progress = fields.Field(attribute="progress", column_name="Fortschritt (%)", widget=PercentWidget())
-    status_justification = fields.Field(
-        attribute="status_justification", column_name="Begründung des Stands", widget=TextWidget()
-    )
-    status_date = fields.Field(attribute="status_date", column_name="Stand vom", widget=GermanDateWidget())
-    provisional = fields.Field(attribute="provisional", column_name="vorläufig", widget=GermanBooleanWidget())
-    published = fields.Field(attribute="published", column_name="veröffentlicht", widget=GermanBooleanWidget())
-    internal_note = fields.Field(attribute="internal_note", column_name="Interne Notiz", widget=TextWidget())
+
+class SheetResource(resources.ModelResource):
+    """One sheet of the catalogue workbook. Subclasses name their sheet's columns and write them."""
+
+    SHEET = ""
+    KEY_COLUMN = "Nr."
+    REQUIRED_COLUMNS: tuple = ()
+    INTERNAL_COLUMNS: tuple = ()
+    EXAMPLE_MARKER = "beispiel"
 
     class Meta:
-        model = Measure
-        fields = (
-            "code",
-            "title",
-            "field_of_action",
-            "goals",
-            "lead_units",
-            "partner_units",
-            "summary",
-            "description",
-            "target",
-            "target_groups",
-            "planned_start",
-            "planned_end",
-            "ongoing",
-            "budget",
-            "funding_status",
-            "status",
-            "ampel",
-            "progress",
-            "status_justification",
-            "status_date",
-            "provisional",
-            "published",
-            "internal_note",
-        )
-        import_id_fields = ("code",)
-        instance_loader_class = PrefetchedMeasureLoader
+        instance_loader_class = PrefetchedLoader
         skip_unchanged = True
         report_skipped = True
         store_row_values = True  # errors quote the value as written
-        skip_diff = True  # the changed columns are worked out below, per column
-        use_transactions = True
+        skip_diff = True  # the changes are worked out below, per cell
+        use_transactions = False  # the import runs all sheets in one transaction of its own
 
-    def __init__(self, *, concept, user=None, change_reason="", include_internal=True, today=None):
+    def __init__(self, context: ImportContext, *, preview=True):
         super().__init__()
-        self.concept = concept
-        self.user = user
-        self.change_reason = change_reason
-        self.include_internal = include_internal
-        self.today = today or timezone.localdate()
-        self.status_updates_created = 0
-        self.fields["field_of_action"].widget = FieldOfActionWidget(self)
-        self.fields["goals"].widget = GoalsWidget(self)
-        self.fields["lead_units"].widget = UnitsWidget(self)
-        self.fields["partner_units"].widget = UnitsWidget(self)
-        if not include_internal:
-            for name in [name for name, field in self.fields.items() if field.column_name in self.INTERNAL_COLUMNS]:
+        self.context = context
+        self.concept = context.concept
+        # A preview writes nothing. It is not django-import-export's dry run: that wraps the sheet
+        # in a transaction with a savepoint per row, and the preview needs neither (and must be able
+        # to report its progress to other processes while it runs).
+        self.preview = preview
+        self.written = 0
+        if not context.include_internal:
+            for name in [name for name, item in self.fields.items() if item.column_name in self.INTERNAL_COLUMNS]:
                 del self.fields[name]
 
     @classmethod
@@ -130,129 +128,111 @@ class MeasureResource(resources.ModelResource):
         names = [cls.fields[name].column_name for name in cls._meta.fields]
         return [name for name in names if include_internal or name not in cls.INTERNAL_COLUMNS]
 
-    # Lookups, loaded once per import --------------------------------------------
+    # Keys ------------------------------------------------------------------------------
 
-    def load_lookups(self):
-        self.fields_by_number = {field.number: field for field in FieldOfAction.objects.filter(concept=self.concept)}
-        self.goals_by_number = {goal.number: goal for goal in Goal.objects.filter(concept=self.concept)}
-        units = list(ResponsibleUnit.objects.only("pk", "name", "short_name"))
-        self.units_by_key = {}
-        short_names = {}
-        for unit in units:
-            self.units_by_key[unit.name.casefold()] = unit
-            if unit.short_name:
-                short_names.setdefault(unit.short_name.casefold(), []).append(unit)
-        for key, matches in short_names.items():
-            # A short name used by two units names neither; the full name must be used.
-            self.units_by_key.setdefault(key, matches[0] if len(matches) == 1 else None)
-        self.unit_names = [unit.name for unit in units] + [unit.short_name for unit in units if unit.short_name]
+    def key_of_row(self, row):
+        return TextWidget().clean(row.get(self.KEY_COLUMN))
 
-    def unit_by_name(self, name):
-        return self.units_by_key.get(" ".join(name.split()).casefold())
+    def key_of(self, instance):
+        raise NotImplementedError
 
-    def get_queryset(self):
-        return (
-            Measure.objects.filter(concept=self.concept)
-            .select_related("field_of_action")
-            .prefetch_related("goals", "responsibilities__unit")
-            .order_by("sort_key")
-        )
+    def load_existing(self) -> dict:
+        return {self.key_of(instance): instance for instance in self.get_queryset()}
 
     def before_import(self, dataset, **kwargs):
         self.pending = []
-        self.first_line_of_code = {}  # each number's first line in the file
-        self.load_lookups()
-        self.existing = {measure.code: measure for measure in self.get_queryset()}
+        self.instances = []  # every row's object, in file order
+        self.first_line_of_key = {}
+        self.existing = self.load_existing()
 
-    def init_instance(self, row=None):
-        return Measure(concept=self.concept)
+    # Rows ------------------------------------------------------------------------------
 
-    # Export of the relations ------------------------------------------------------------
-
-    @staticmethod
-    def _units(measure, role):
-        return sorted(
-            (resp.unit for resp in measure.responsibilities.all() if resp.role == role), key=lambda unit: unit.name
-        )
-
-    def dehydrate_goals(self, measure):
-        return self.fields["goals"].widget.render(sorted(measure.goals.all(), key=lambda goal: goal.number))
-
-    def dehydrate_lead_units(self, measure):
-        return self.fields["lead_units"].widget.render(self._units(measure, Role.LEAD))
-
-    def dehydrate_partner_units(self, measure):
-        return self.fields["partner_units"].widget.render(self._units(measure, Role.PARTNER))
-
-    # Import, row by row -------------------------------------------------------------------
-
-    def _relations_of(self, measure):
-        if measure.pk is None:
-            return {"goals": set(), "lead_units": set(), "partner_units": set()}
-        return {
-            "goals": {goal.pk for goal in measure.goals.all()},
-            "lead_units": {unit.pk for unit in self._units(measure, Role.LEAD)},
-            "partner_units": {unit.pk for unit in self._units(measure, Role.PARTNER)},
-        }
+    def relation_values(self, instance) -> dict:
+        """The current values of the columns without a model attribute (lists of objects)."""
+        return {}
 
     def after_init_instance(self, instance, new, row, **kwargs):
-        self._before = {
-            name: field.get_value(instance) for name, field in self.fields.items() if field.attribute is not None
-        }
-        self._before_relations = self._relations_of(instance)
+        self.instances.append(instance)
+        self._before = {name: item.get_value(instance) for name, item in self.fields.items() if item.attribute}
+        self._before_relations = self.relation_values(instance)
         self._relations = {}
         self._changes = []
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
-        for name, field in self.fields.items():
-            if field.column_name not in row:
+        if str(row.get(self.KEY_COLUMN) or "").strip().casefold() == self.EXAMPLE_MARKER:
+            raise ValidationError(
+                {
+                    self.KEY_COLUMN: _(
+                        "Das ist die Beispielzeile der Vorlage. Bitte überschreiben Sie sie mit echten Angaben "
+                        "oder löschen Sie sie."
+                    )
+                }
+            )
+        for name, item in self.fields.items():
+            if item.column_name not in row:
+                continue
+            value = row[item.column_name]
+            if isinstance(value, FormulaWithoutValue):
+                errors[item.column_name] = ValidationError(formula_message(value))
                 continue
             try:
-                if field.attribute is None:
-                    self._relations[name] = field.clean(row)
+                if item.attribute is None:
+                    self._relations[name] = item.clean(row)
                 else:
-                    field.save(instance, row, **kwargs)
+                    item.save(instance, row, **kwargs)
             except ValueError as error:
-                errors[field.column_name] = ValidationError(str(error))
+                errors[item.column_name] = ValidationError(str(error))
         if errors:
             raise ValidationError(errors)
 
+    def relation_key(self, value):
+        return value.pk if value.pk is not None else id(value)
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        changes = [
-            field.column_name
-            for name, field in self.fields.items()
-            if field.attribute is not None
-            and field.column_name in row
-            and field.get_value(instance) != self._before[name]
-        ]
-        for name, values in self._relations.items():
-            if {value.pk for value in values} != self._before_relations[name]:
-                changes.append(self.fields[name].column_name)
+        changes = []
+        for name in self._meta.fields:
+            item = self.fields.get(name)
+            if item is None or item.column_name not in row:
+                continue
+            if item.attribute is not None:
+                old, new = self._before[name], item.get_value(instance)
+            elif name in self._relations:
+                old, new = self._before_relations.get(name, []), self._relations[name]
+                if {self.relation_key(v) for v in old} == {self.relation_key(v) for v in new}:
+                    continue
+            else:
+                continue
+            if old != new:
+                if instance.pk is None:  # a new row: which cells it fills, not how (nothing was there)
+                    changes.append(Change(item.column_name, "", ""))
+                else:
+                    changes.append(Change(item.column_name, item.widget.render(old), item.widget.render(new)))
+        if instance.pk is not None:
+            marked = self.context.changed_since_export.get((self.SHEET, self.key_of(instance)), ())
+            for change in changes:
+                change.changed_since_export = change.column in marked
         self._changes = changes
         if import_validation_errors or instance.pk is None or self._first_line is not None:
-            return False  # a repeated number is an error even where nothing changed
+            return False  # a repeated key is an error even where nothing changed
         return not changes
 
-    def _status_changed(self):
-        return any(column in self._changes for column in self.STATUS_COLUMNS)
+    @property
+    def changed_columns(self):
+        return [change.column for change in self._changes]
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        columns = {field.attribute: field.column_name for field in self.fields.values() if field.attribute}
+        errors = {key: list(value) for key, value in (import_validation_errors or {}).items()}
 
         def add(column, message):
             errors.setdefault(column, []).append(message)
 
         if self._first_line is not None:
-            add(
-                self.CODE,
-                f"Die Nummer steht schon in Zeile {self._first_line}. Erwartet wird jede Nummer nur einmal je Datei.",
-            )
+            add(self.KEY_COLUMN, self.duplicate_message() % {"line": self._first_line})
+        columns = {item.attribute: item.column_name for item in self.fields.values() if item.attribute}
         try:
-            # Field rules (lengths, required texts, ranges); uniqueness is checked on the whole file.
             instance.full_clean(
-                exclude=["concept", "sort_key", "field_of_action", *[f for f in columns if columns[f] in errors]],
+                exclude=[*self.unchecked_model_fields(), *[f for f in columns if columns[f] in errors]],
                 validate_unique=False,
                 validate_constraints=False,
             )
@@ -260,85 +240,48 @@ class MeasureResource(resources.ModelResource):
             for name, messages in error.message_dict.items():
                 for message in messages:
                     add(columns.get(name, name), message)
-        if instance.planned_start and instance.planned_end and instance.planned_end < instance.planned_start:
-            add("Ende", "Das geplante Ende darf nicht vor dem Beginn liegen.")
-        if instance.ongoing and instance.planned_end:
-            add("fortlaufend", "Eine fortlaufende Maßnahme hat kein geplantes Ende; bitte „Ende“ leer lassen.")
-        lead = self._relations.get("lead_units")
-        partner = self._relations.get("partner_units")
-        if lead is not None and partner is not None and set(lead) & set(partner):
-            both = ", ".join(f"„{unit.name}“" for unit in set(lead) & set(partner))
-            add("Beteiligt", f"Diese Stelle steht schon unter „Federführung“: {both}.")
-        leads_after = lead if lead is not None else self._before_relations["lead_units"]
-        if instance.published and not leads_after and "Federführung" not in errors:
-            add("Federführung", "Eine veröffentlichte Maßnahme braucht mindestens eine federführende Stelle.")
-        if self._status_changed() and not errors.keys() & set(self.STATUS_COLUMNS):
-            self._validate_status(instance, add)
+        self.check_row(instance, add, errors)
         if errors:
             raise ValidationError(errors)
 
-    def _validate_status(self, instance, add):
-        before_status = self._before["status"]
-        if instance.status == Status.NO_REPORT:
-            if before_status != Status.NO_REPORT:
-                add(
-                    "Umsetzungsstand",
-                    "„noch keine Meldung“ kann eine veröffentlichte Meldung nicht zurücknehmen. "
-                    "Erwartet wird ein gemeldeter Stand, z. B. „in Umsetzung“.",
-                )
-            else:
-                add("Umsetzungsstand", "Ampel, Fortschritt oder Datum ohne Umsetzungsstand: bitte den Stand angeben.")
-            return
-        before_date = self._before["status_date"]
-        if instance.status_date and before_date and instance.status_date < before_date:
-            add(
-                "Stand vom",
-                f"Das Datum liegt vor der letzten veröffentlichten Meldung ({before_date:%d.%m.%Y}). "
-                "Erwartet wird ein Datum an oder nach diesem Tag.",
-            )
-        if instance.status_date and instance.status_date > self.today:
-            add("Stand vom", "Das Datum liegt in der Zukunft. Erwartet wird ein Datum bis heute.")
+    def duplicate_message(self) -> str:
+        return _("Die Nummer steht schon in Zeile %(line)s. Erwartet wird jede Nummer nur einmal je Datei.")
+
+    def unchecked_model_fields(self) -> list:
+        """Model fields that full_clean must leave alone (set by the import, or checked per file)."""
+        return ["concept"]
+
+    def check_row(self, instance, add, errors) -> None:
+        """Rules across the cells of one row; ``add(column, message)`` reports a problem."""
+
+    def _is_dry_run(self, kwargs):
+        return self.preview
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        if self._is_dry_run(kwargs):
-            return  # the preview writes nothing: validation and classification need no database write
-        self.pending.append(
-            PendingRow(
-                measure=instance,
-                is_create=is_create,
-                relations=self._relations,
-                before=self._before_relations,
-                changes=self._changes,
-                status_changed=self._status_changed(),
-            )
-        )
+        if not self.preview:
+            self.pending.append((instance, is_create, self._relations, self._before_relations, self._changes))
 
     def after_import(self, dataset, result, **kwargs):
-        # Written in bulk once every row is known to be valid; run_import rolls back otherwise.
-        if self._is_dry_run(kwargs) or result.has_errors() or result.has_validation_errors():
-            return
-        self.status_updates_created = write_pending(
-            self.pending,
-            user=self.user,
-            change_reason=self.change_reason,
-            today=self.today,
-            # Only what changed in at least one row: bulk_update writes a CASE per field.
-            update_fields=[
-                field.attribute
-                for field in self.fields.values()
-                if field.attribute and any(field.column_name in row.changes for row in self.pending)
-            ],
-        )
+        if not self.preview and not result.has_errors() and not result.has_validation_errors():
+            self.write(self.pending)
+        self.publish_lookups()
+
+    def write(self, pending) -> None:
+        raise NotImplementedError
+
+    def publish_lookups(self) -> None:
+        """Make this sheet's objects (new ones too, unsaved in a preview) known to the later sheets."""
 
     def import_row(self, row, instance_loader, **kwargs):
         self._changes = []
         line = row.get(LINE_COLUMN) or kwargs.get("row_number")
-        code = TextWidget().clean(row.get(self.CODE))
-        first_line = self.first_line_of_code.setdefault(code, line) if code else line
-        # Set for the second and later rows with the same number; validate_instance reports it.
+        key = self.key_of_row(row)
+        first_line = self.first_line_of_key.setdefault(key, line) if not is_blank(key) else line
+        # Set for the second and later rows with the same key; validate_instance reports it.
         self._first_line = first_line if first_line != line else None
         row_result = super().import_row(row, instance_loader, **kwargs)
-        row_result.changed_columns = self._changes
+        row_result.changes = self._changes
         row_result.line = line
-        row_result.code = code
+        row_result.code = key
+        self.context.row_done()
         return row_result

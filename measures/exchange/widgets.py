@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export import widgets
 
@@ -42,7 +43,7 @@ def suggest(value: str, candidates, *, normalise=None, n=3, cutoff=0.5) -> str:
         matches = [by_key[key] for key in difflib.get_close_matches(normalise(value), list(by_key), n=n, cutoff=cutoff)]
     if not matches:
         return ""
-    return " Meinten Sie " + " oder ".join(f"„{match}“" for match in matches) + "?"
+    return " " + _("Meinten Sie %(names)s?") % {"names": _(" oder ").join(f"„{match}“" for match in matches)}
 
 
 def is_blank(value) -> bool:
@@ -78,13 +79,16 @@ class GermanDateWidget(widgets.Widget):
                 return datetime.strptime(text, pattern).date()
             except ValueError:
                 continue
-        raise ValueError("Kein gültiges Datum. Erwartet wird TT.MM.JJJJ, z. B. 31.12.2025.")
+        raise ValueError(_("Kein gültiges Datum. Erwartet wird TT.MM.JJJJ, z. B. 31.12.2025."))
 
     def render(self, value, obj=None, **kwargs):
         return value.strftime("%d.%m.%Y") if value else ""
 
 
 _GERMAN_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$|^-?\d+(,\d+)?$")
+# 52,000.00: the grouping of an English locale, as a CSV saved by an English spreadsheet
+# program shows it. Only with both separators present is it unambiguous.
+_ENGLISH_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+\.\d+$")
 
 
 class GermanDecimalWidget(widgets.Widget):
@@ -103,6 +107,8 @@ class GermanDecimalWidget(widgets.Widget):
             number = Decimal(str(value))
         else:
             text = str(value).replace("€", "").replace("EUR", "").replace("\xa0", "").replace(" ", "").strip()
+            if _ENGLISH_NUMBER.match(text):
+                text = text.replace(",", "").replace(".", ",")
             if not _GERMAN_NUMBER.match(text):
                 raise ValueError(self._message())
             number = Decimal(text.replace(".", "").replace(",", "."))
@@ -112,7 +118,7 @@ class GermanDecimalWidget(widgets.Widget):
             raise ValueError(self._message()) from None
 
     def _message(self):
-        return "Keine gültige Zahl. Erwartet wird deutsche Schreibweise, z. B. 1.234,50."
+        return _("Keine gültige Zahl. Erwartet wird deutsche Schreibweise, z. B. 1.234,50.")
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -133,7 +139,7 @@ class PercentWidget(widgets.Widget):
             text = str(int(value))
         # Only ASCII digits: str.isdigit() accepts "²" or "①", which int() then refuses.
         if not _ASCII_DIGITS.fullmatch(text) or int(text) > 100:
-            raise ValueError("Kein gültiger Fortschritt. Erwartet wird eine ganze Zahl von 0 bis 100.")
+            raise ValueError(_("Kein gültiger Fortschritt. Erwartet wird eine ganze Zahl von 0 bis 100."))
         return int(text)
 
     def render(self, value, obj=None, **kwargs):
@@ -156,7 +162,7 @@ class GermanBooleanWidget(widgets.Widget):
             return True
         if text in self.FALSE:
             return False
-        raise ValueError("Kein gültiger Wert. Erwartet wird „ja“ oder „nein“.")
+        raise ValueError(_("Kein gültiger Wert. Erwartet wird „ja“ oder „nein“."))
 
     def render(self, value, obj=None, **kwargs):
         return "ja" if value else "nein"
@@ -197,9 +203,8 @@ class ChoiceWidget(widgets.Widget):
         if found is None:
             labels = [str(choice.label) for choice in self.choices]
             raise ValueError(
-                "Unbekannter Wert. Erlaubt sind: "
-                + ", ".join(f"„{label}“" for label in labels)
-                + "."
+                _("Unbekannter Wert. Erlaubt sind: %(labels)s.")
+                % {"labels": ", ".join(f"„{label}“" for label in labels)}
                 + suggest(str(value).strip(), labels)
             )
         return found
@@ -209,10 +214,11 @@ class ChoiceWidget(widgets.Widget):
 
 
 class ConceptLookupMixin:
-    """Widgets that resolve names against rows the resource loaded once per import."""
+    """Widgets that resolve names against the lookups of the import (``ImportContext``): what the
+    database holds, plus what earlier sheets of the same workbook add."""
 
-    def __init__(self, resource, **kwargs):
-        self.resource = resource
+    def __init__(self, context, **kwargs):
+        self.context = context
         super().__init__(**kwargs)
 
 
@@ -228,8 +234,8 @@ def _number(value):
 class FieldOfActionWidget(ConceptLookupMixin, widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
-            raise ValueError("Pflichtangabe fehlt. Erwartet wird die Nummer eines Handlungsfelds dieses Konzepts.")
-        fields_by_number = self.resource.fields_by_number
+            raise ValueError(_("Pflichtangabe fehlt. Erwartet wird die Nummer eines Handlungsfelds dieses Konzepts."))
+        fields_by_number = self.context.fields_by_number
         number = _number(value)
         if number is None:
             # "1. Vielfalt in der Verwaltung" or the title alone
@@ -242,8 +248,14 @@ class FieldOfActionWidget(ConceptLookupMixin, widgets.Widget):
                 return found
         elif number in fields_by_number:
             return fields_by_number[number]
-        known = ", ".join(str(field) for field in fields_by_number.values()) or "keine"
-        raise ValueError(f"Unbekanntes Handlungsfeld. Erwartet wird eine dieser Nummern: {known}.")
+        known = ", ".join(str(field) for field in fields_by_number.values()) or _("keine")
+        raise ValueError(
+            _(
+                "Unbekanntes Handlungsfeld. Erwartet wird eine dieser Nummern: %(known)s. Neue Handlungsfelder "
+                "gehören auf das Blatt „Handlungsfelder“ derselben Datei."
+            )
+            % {"known": known}
+        )
 
     def render(self, value, obj=None, **kwargs):
         return str(value.number) if value else ""
@@ -253,7 +265,7 @@ class GoalsWidget(ConceptLookupMixin, widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return []
-        goals_by_number = self.resource.goals_by_number
+        goals_by_number = self.context.goals_by_number
         numbers = [value] if isinstance(value, int | float) else re.split(r"[;,\n]", str(value))
         goals, unknown = [], []
         for item in numbers:
@@ -265,13 +277,13 @@ class GoalsWidget(ConceptLookupMixin, widgets.Widget):
             else:
                 unknown.append(str(item).strip())
         if unknown:
-            known = ", ".join(str(number) for number in goals_by_number) or "keine"
+            known = ", ".join(str(number) for number in sorted(goals_by_number)) or _("keine")
             raise ValueError(
                 ngettext(
                     "Unbekanntes Ziel %(items)s. Erwartet werden Nummern von Zielen dieses Konzepts, getrennt "
-                    "durch Semikolon: %(known)s.",
+                    "durch Semikolon: %(known)s. Neue Ziele gehören auf das Blatt „Ziele“ derselben Datei.",
                     "Unbekannte Ziele %(items)s. Erwartet werden Nummern von Zielen dieses Konzepts, getrennt "
-                    "durch Semikolon: %(known)s.",
+                    "durch Semikolon: %(known)s. Neue Ziele gehören auf das Blatt „Ziele“ derselben Datei.",
                     len(unknown),
                 )
                 % {"items": ", ".join(f"„{item}“" for item in unknown), "known": known}
@@ -291,19 +303,19 @@ class UnitsWidget(ConceptLookupMixin, widgets.Widget):
             name = item.strip()
             if not name:
                 continue
-            unit = self.resource.unit_by_name(name)
+            unit = self.context.unit_by_name(name)
             if unit is None:
                 unknown.append(name)
             elif unit not in units:
                 units.append(unit)
         if unknown:
-            hints = "".join(suggest(name, self.resource.unit_names) for name in unknown)
+            hints = "".join(suggest(name, self.context.unit_names) for name in unknown)
             raise ValueError(
                 ngettext(
                     "Unbekannte Stelle %(names)s. Erwartet werden Namen oder Kurznamen verantwortlicher Stellen, "
-                    "getrennt durch Semikolon.",
+                    "getrennt durch Semikolon; neue Stellen gehören auf das Blatt „Stellen“ derselben Datei.",
                     "Unbekannte Stellen %(names)s. Erwartet werden Namen oder Kurznamen verantwortlicher Stellen, "
-                    "getrennt durch Semikolon.",
+                    "getrennt durch Semikolon; neue Stellen gehören auf das Blatt „Stellen“ derselben Datei.",
                     len(unknown),
                 )
                 % {"names": ", ".join(f"„{name}“" for name in unknown)}
@@ -313,3 +325,38 @@ class UnitsWidget(ConceptLookupMixin, widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return LIST_SEPARATOR.join(unit.name for unit in value or [])
+
+
+class GermanIntegerWidget(widgets.Widget):
+    """A whole number from 1 up: the number of a field of action or a goal."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        number = _number(value)
+        if number is None or number < 1 or number > 32767:
+            raise ValueError(_("Keine gültige Nummer. Erwartet wird eine ganze Zahl ab 1, z. B. 3."))
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class UnitWidget(ConceptLookupMixin, widgets.Widget):
+    """One unit by name or short name, e.g. the parent of a unit; empty for none."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        name = str(value).strip()
+        unit = self.context.unit_by_name(name)
+        if unit is None:
+            raise ValueError(
+                _("Unbekannte Stelle „%(name)s“. Erwartet wird der Name einer Stelle auf dem Blatt „Stellen“.")
+                % {"name": name}
+                + suggest(name, self.context.unit_names)
+            )
+        return unit
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""

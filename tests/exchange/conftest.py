@@ -16,6 +16,13 @@ from measures.models import FieldOfAction, Goal, ImportRecord, Measure, MeasureR
 HEADERS = ["Nr.", "Titel", "Handlungsfeld", "Ziele", "Federführung", "Beteiligt"]
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """The import's background tasks run inside the request, so a test sees their result at once.
+    tests/exchange/test_import_background.py runs them in the real worker instead."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def demo(db):
     return generate_demo(measures=12, slug="demo")

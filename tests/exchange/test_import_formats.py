@@ -13,7 +13,7 @@ from odf.text import P
 
 from measures.exchange.export import blank_template, export_catalogue
 from measures.exchange.importing import run_import
-from measures.exchange.resources import MeasureResource
+from measures.exchange.measure_resource import MeasureResource
 from measures.models import Measure
 from measures.spreadsheets import neutralise_formula
 
@@ -143,10 +143,12 @@ def test_csv_export_is_german_excel_csv(measure):
     assert ";1.234,50;" in data.decode("utf-8-sig")
 
 
-def test_the_blank_template_has_exactly_the_import_columns():
-    sheet = openpyxl.load_workbook(io.BytesIO(blank_template("xlsx"))).active
+def test_the_blank_template_has_exactly_the_import_columns_and_an_example_row(db):
+    workbook = openpyxl.load_workbook(io.BytesIO(blank_template("xlsx")))
+    sheet = workbook["Maßnahmen"]
     assert [cell.value for cell in sheet[1]] == MeasureResource.column_names()
-    assert sheet.max_row == 1
+    assert sheet.max_row == 2
+    assert sheet["A2"].value == "Beispiel"
 
 
 def test_json_export(measure):

@@ -85,7 +85,7 @@ def test_preview_classifies_each_row_and_names_the_changed_columns(measure, goal
     kinds = {row.code: row.kind for row in outcome.rows}
     assert kinds == {"1.1": "changed", "1.2": "new", "1.3": "error"}
     changed = next(row for row in outcome.rows if row.code == "1.1")
-    assert changed.changed_columns == ["Titel", "Beginn", "Budget (EUR)", "Ziele", "Beteiligt"]
+    assert changed.changed_columns == ["Titel", "Ziele", "Beteiligt", "Beginn", "Budget (EUR)"]
     assert [(p.line, p.column, p.value) for p in outcome.problems] == [(4, "Handlungsfeld", "7")]
     assert "Unbekanntes Handlungsfeld" in outcome.problems[0].message
     assert "1. Arbeit" in outcome.problems[0].message

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from measures.exchange.files import ImportFileError
 from measures.exchange.importing import run_import
-from measures.exchange.reading import ImportFileError
 from measures.models import Concept
 
 
