@@ -335,6 +335,10 @@ LOGGING = {
             "level": LOG_LEVEL,
             "propagate": False,
         },
+        # The PDF of the Sachstandsbericht: WeasyPrint reports every rendering step at INFO, fontTools
+        # every embedded font; only their warnings (an unsupported CSS rule, a missing glyph) matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 # Spreadsheet import (measures.exchange.importing): the uploaded file is kept between preview and
