@@ -1,4 +1,4 @@
-from itertools import groupby
+from itertools import groupby, pairwise
 
 from django import forms
 from django.contrib import admin
@@ -7,6 +7,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_support import (
+    ConceptPartFilter,
+    GermanHistoryContext,
+    LeadUnitFilter,
+    TamperProofAdminMixin,
+    with_concept,
+)
 from .choices import Role, UpdateState
 from .exchange.admin import CatalogueImportExportMixin, ImportRecordAdmin
 from .models import (
@@ -16,12 +23,14 @@ from .models import (
     ImportRecord,
     Measure,
     MeasureResponsibility,
+    ReportArchive,
     ReportRound,
     ResponsibleUnit,
     SentReminder,
     SitePage,
     StatusUpdate,
 )
+from .reporting.admin import ReportArchiveAdmin, ReportRoundAdmin, SentReminderAdmin
 from .reporting.concurrency import VersionedFormMixin
 from .reporting.workflow import notify_returned
 from .services import measure_sync_current_status, status_update_publish
@@ -45,7 +54,7 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Concept)
-class ConceptAdmin(SimpleHistoryAdmin):
+class ConceptAdmin(TamperProofAdminMixin, SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "start_year", "end_year", "council_file_number", "is_demo", "published"]
     list_filter = ["published", "is_demo"]
@@ -55,7 +64,7 @@ class ConceptAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FieldOfAction)
-class FieldOfActionAdmin(admin.ModelAdmin):
+class FieldOfActionAdmin(TamperProofAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "concept"]
     list_display_links = ["number", "title"]
     list_filter = ["concept"]
@@ -65,16 +74,21 @@ class FieldOfActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(TamperProofAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "concept"]
     list_display_links = ["number", "title"]
     list_filter = ["concept"]
     list_select_related = ["concept"]
-    search_fields = ["title", "description"]
+    search_fields = ["title", "description", "concept__title"]
+    # The measure form picks goals by search; the results name their concept (integration/admin.py).
+    autocomplete_label = staticmethod(with_concept)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("concept")
 
 
 @admin.register(ResponsibleUnit)
-class ResponsibleUnitAdmin(SimpleHistoryAdmin):
+class ResponsibleUnitAdmin(TamperProofAdminMixin, SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "short_name", "kind", "parent"]
     list_filter = ["kind"]
@@ -168,6 +182,15 @@ class StatusUpdateInline(admin.StackedInline):
 
 class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
     # Meta (model and fields) comes from the admin's fieldsets; "version" refuses concurrent edits.
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Several concepts live side by side: every field of action and goal says whose it is.
+        for name in ("field_of_action", "goals"):
+            if name in self.fields:
+                field = self.fields[name]
+                field.queryset = field.queryset.select_related("concept").order_by("concept__title", "number")
+                field.label_from_instance = with_concept
+
     def clean(self):
         cleaned_data = super().clean()
         concept = cleaned_data.get("concept")
@@ -182,25 +205,29 @@ class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
         return cleaned_data
 
 
-class LeadUnitFilter(admin.SimpleListFilter):
-    title = _("Stelle")
-    parameter_name = "stelle"
-
-    def lookups(self, request, model_admin):
-        return [(unit.pk, unit.short_name or unit.name) for unit in ResponsibleUnit.objects.only("name", "short_name")]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(responsibilities__unit_id=self.value()).distinct()
-        return queryset
-
-
 @admin.register(Measure)
-class MeasureAdmin(CatalogueImportExportMixin, SimpleHistoryAdmin):
+class MeasureAdmin(TamperProofAdminMixin, CatalogueImportExportMixin, SimpleHistoryAdmin):
     form = MeasureAdminForm
-    list_display = ["code_display", "title", "field_display", "status", "ampel", "lead_units", "last_update"]
+    list_display = [
+        "code_display",
+        "title",
+        "concept_display",
+        "field_display",
+        "status",
+        "ampel",
+        "lead_units",
+        "last_update",
+    ]
     list_display_links = ["code_display", "title"]
-    list_filter = ["concept", "field_of_action", "goals", "status", "ampel", LeadUnitFilter, "published"]
+    list_filter = [
+        "concept",
+        ("field_of_action", ConceptPartFilter),
+        ("goals", ConceptPartFilter),
+        "status",
+        "ampel",
+        LeadUnitFilter,
+        "published",
+    ]
     search_fields = ["code", "title", "summary", "description", "target", "target_groups"]
     autocomplete_fields = ["goals"]
     ordering = ["concept", "sort_key"]
@@ -231,6 +258,10 @@ class MeasureAdmin(CatalogueImportExportMixin, SimpleHistoryAdmin):
     @admin.display(description=_("Nr."), ordering="sort_key")
     def code_display(self, measure):
         return measure.code
+
+    @admin.display(description=_("Konzept"), ordering="concept__title")
+    def concept_display(self, measure):
+        return measure.concept.title
 
     @admin.display(description=_("Handlungsfeld"), ordering="field_of_action__number")
     def field_display(self, measure):
@@ -265,6 +296,7 @@ class MeasureAdmin(CatalogueImportExportMixin, SimpleHistoryAdmin):
         measure_sync_current_status(measure=form.instance)
 
     def history_view(self, request, object_id, extra_context=None):
+        self._require_valid_pk(object_id)
         extra_context = {**(extra_context or {}), "related_histories": self._related_histories(request, object_id)}
         return super().history_view(request, object_id, extra_context)
 
@@ -281,10 +313,18 @@ class MeasureAdmin(CatalogueImportExportMixin, SimpleHistoryAdmin):
                 .order_by("id", "-history_date")[:500]
             )
             for _object_id, group in groupby(records, key=lambda record: record.id):
-                self.set_history_delta_changes(request, list(group))
+                _set_delta_changes(model, list(group))
             records.sort(key=lambda record: record.history_date, reverse=True)
             sections.append({"label": label, "records": records})
         return sections
+
+
+def _set_delta_changes(model, records):
+    """``history_delta_changes`` on each record of one object (newest first), as simple_history's
+    admin sets them for its own model; described with ``model``'s fields, not the measure's."""
+    for newer, older in pairwise(records):
+        delta = newer.diff_against(older, foreign_keys_are_objs=True)
+        newer.history_delta_changes = GermanHistoryContext(model, newer).context_for_delta_changes(delta)
 
 
 class StatusUpdateAdminForm(VersionedFormMixin, StatusUpdateStateRules):
@@ -292,7 +332,7 @@ class StatusUpdateAdminForm(VersionedFormMixin, StatusUpdateStateRules):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(SimpleHistoryAdmin):
+class StatusUpdateAdmin(TamperProofAdminMixin, SimpleHistoryAdmin):
     form = StatusUpdateAdminForm
     list_display = ["measure", "reporting_date", "status", "ampel", "progress", "state", "author", "published_at"]
     list_filter = ["state", "status", "ampel", "measure__concept"]
@@ -324,7 +364,7 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeasureResponsibility)
-class MeasureResponsibilityAdmin(SimpleHistoryAdmin):
+class MeasureResponsibilityAdmin(TamperProofAdminMixin, SimpleHistoryAdmin):
     """Listed for the history of responsibilities; they are edited inside the measure."""
 
     list_display = ["measure", "unit", "role"]
@@ -335,36 +375,12 @@ class MeasureResponsibilityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SitePage)
-class SitePageAdmin(SimpleHistoryAdmin):
+class SitePageAdmin(TamperProofAdminMixin, SimpleHistoryAdmin):
     list_display = ["kind", "title", "updated_at"]
     readonly_fields = ["updated_at"]
 
 
-@admin.register(ReportRound)
-class ReportRoundAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "concept", "cut_off_date", "deadline", "closed"]
-    list_filter = ["concept", "closed"]
-    list_select_related = ["concept"]
-    search_fields = ["title"]
-    date_hierarchy = "cut_off_date"
-
-    def view_on_site(self, obj):
-        return obj.get_absolute_url()
-
-
-@admin.register(SentReminder)
-class SentReminderAdmin(admin.ModelAdmin):
-    """A log written by send_reminders; read only."""
-
-    list_display = ["sent_on", "report_round", "unit", "reason", "recipients"]
-    list_filter = ["reason", "report_round"]
-    list_select_related = ["report_round", "unit"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
+admin.site.register(ReportRound, ReportRoundAdmin)
+admin.site.register(ReportArchive, ReportArchiveAdmin)
+admin.site.register(SentReminder, SentReminderAdmin)
 admin.site.register(ImportRecord, ImportRecordAdmin)

@@ -53,7 +53,9 @@ def test_second_save_of_a_report_is_refused_and_shows_what_changed(client, repor
 def test_unchanged_report_saves_with_its_version(client, reporter_a, draft_a):
     client.force_login(reporter_a)
     version = _version(client.get(f"/meldungen/{draft_a.pk}/bearbeiten/"))
-    response = client.post(f"/meldungen/{draft_a.pk}/bearbeiten/", {**FORM, "version": version, "action": "submit"})
+    response = client.post(
+        f"/meldungen/{draft_a.pk}/bearbeiten/", {**FORM, "version": version, "action": "submit", "confirmed": "ja"}
+    )
     assert response.status_code == 302
     draft_a.refresh_from_db()
     assert draft_a.state == UpdateState.SUBMITTED

@@ -139,7 +139,13 @@ def test_other_unit_cannot_post_report_or_change_or_delete(client, objects, repo
     before = StatusUpdate.objects.count()
     response = client.post(
         f"/meine-massnahmen/{objects['measure_a']}/meldung/",
-        {"reporting_date": "2026-03-31", "status": "umgesetzt", "ampel": "im_plan", "action": "submit"},
+        {
+            "reporting_date": "2026-03-31",
+            "status": "umgesetzt",
+            "ampel": "im_plan",
+            "action": "submit",
+            "confirmed": "ja",
+        },
     )
     assert response.status_code == 404
     assert StatusUpdate.objects.count() == before

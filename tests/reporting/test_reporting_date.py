@@ -24,7 +24,8 @@ def test_reporter_of_unit_a_cannot_file_a_report_outside_the_sane_range(
 ):
     client.force_login(reporter_a)
     response = client.post(
-        f"/meine-massnahmen/{measure.pk}/meldung/", {**FORM, "reporting_date": reporting_date, "action": "submit"}
+        f"/meine-massnahmen/{measure.pk}/meldung/",
+        {**FORM, "reporting_date": reporting_date, "action": "submit", "confirmed": "ja"},
     )
     assert response.status_code == 200
     assert expected in response.content.decode()
