@@ -70,9 +70,11 @@ class TamperProofAdminMixin:
 
     def _require_valid_pk(self, object_id):
         try:
-            self.model._meta.pk.to_python(unquote(object_id))
+            pk = self.model._meta.pk.to_python(unquote(object_id))
         except ValidationError:
-            raise Http404(_("Diesen Eintrag gibt es nicht.")) from None
+            pk = None
+        if pk is None or (isinstance(pk, int) and not -(2**63) <= pk < 2**63):  # beyond any database id
+            raise Http404(_("Diesen Eintrag gibt es nicht."))
 
     def history_view(self, request, object_id, extra_context=None):
         self._require_valid_pk(object_id)

@@ -11,7 +11,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from ..choices import Ampel, FundingStatus, Role, Status, UnitKind, UpdateState
-from ..models import FieldOfAction, Goal, Measure, ResponsibleUnit, StatusUpdate
+from ..models import FieldOfAction, Goal, Measure, ResponsibleUnit, StatusUpdate, reporting_date_error
 from .widgets import (
     LINE_COLUMN,
     ChoiceWidget,
@@ -296,8 +296,11 @@ class MeasureResource(resources.ModelResource):
                 f"Das Datum liegt vor der letzten veröffentlichten Meldung ({before_date:%d.%m.%Y}). "
                 "Erwartet wird ein Datum an oder nach diesem Tag.",
             )
-        if instance.status_date and instance.status_date > self.today:
-            add("Stand vom", "Das Datum liegt in der Zukunft. Erwartet wird ein Datum bis heute.")
+        # The one rule for a report's date, as in the report form (models.reporting_date_error).
+        if instance.status_date and (
+            error := reporting_date_error(instance.status_date, self.concept, today=self.today)
+        ):
+            add("Stand vom", str(error))
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if self._is_dry_run(kwargs):

@@ -33,6 +33,9 @@ class ReportRoundAdmin(TamperProofAdminMixin, SimpleHistoryAdmin):
     def view_on_site(self, obj):
         return obj.get_absolute_url()
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # a new round has no archive yet
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if obj.closed and "closed" in form.changed_data:

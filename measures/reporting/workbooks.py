@@ -115,7 +115,7 @@ def _preamble(report):
         (_("Vorige Berichtsrunde"), f"{previous.title} ({previous.cut_off_date:%d.%m.%Y})" if previous else "–"),
         (_("Erstellt am"), timezone.now()),
     ]
-    if report.include_unpublished:
+    if report.include_unpublished and report.unpublished_rows:
         lines.append((_("Hinweis"), _("Enthält nicht veröffentlichte Maßnahmen; nur für den internen Gebrauch.")))
     elif report.unpublished_left_out:
         lines.append(
