@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from measures.choices import UpdateState
-from measures.models import ReportRound, StatusUpdate
+from measures.models import Measure, ReportRound, StatusUpdate
 from tests.browser.conftest import axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -172,3 +172,20 @@ def test_lockout_page_is_german_and_accessible(page, reporter_a, settings):
         page.get_by_role("button", name="Anmelden").click()
     assert page.get_by_role("heading", name="Anmeldung vorübergehend gesperrt").is_visible()
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_confirmation_and_review_flags_reflow_at_small_widths(page, reporter_a, buero_user, reporting_data, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    _log_in(page, reporter_a.username)
+    page.goto(f"/meldungen/{reporting_data['returned']}/bearbeiten/")
+    page.get_by_role("button", name="Zur Prüfung einreichen").click()
+    page.get_by_role("heading", name="Meldung zur Prüfung einreichen?").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("button", name="Abmelden").click()
+    _log_in(page, buero_user.username)
+    # The submitted report (28.02.2026) lies before the measure's planned start: a flag.
+    Measure.objects.filter(pk=reporting_data["measure"]).update(planned_start=datetime.date(2026, 3, 15))
+    page.goto(f"/pruefung/{reporting_data['submitted']}/")
+    assert "liegt vor dem geplanten Beginn der Maßnahme (15.03.2026)" in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
