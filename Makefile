@@ -14,10 +14,12 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	$(PY) -m pip install --quiet -r requirements/base.txt -r requirements/dev.txt
 	touch $@
 
+# For trying the app on this machine: with the clearly labelled demo concept. A production install
+# runs load_initial_data without --demo (docs/betrieb.md).
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py createcachetable
-	$(PY) manage.py load_initial_data
+	$(PY) manage.py load_initial_data --demo
 	$(PY) manage.py create_buero_account
 
 # The task worker (imports run there) starts alongside the server and stops with it.

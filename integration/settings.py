@@ -468,6 +468,10 @@ LOGGING = {
             "level": LOG_LEVEL,
             "propagate": False,
         },
+        # The PDF of the Sachstandsbericht: WeasyPrint reports every rendering step at INFO, fontTools
+        # every embedded font; only their warnings (an unsupported CSS rule, a missing glyph) matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 # Background tasks (django-tasks, the backport of Django 6's django.tasks): the spreadsheet

@@ -1,13 +1,19 @@
-from itertools import groupby
+from itertools import groupby, pairwise
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_support import (
+    ConceptPartFilter,
+    GermanHistoryContext,
+    LeadUnitFilter,
+    TamperProofAdminMixin,
+    with_concept,
+)
 from .choices import Role
 from .exchange.admin import CatalogueImportExportMixin, ImportRecordAdmin
 from .models import (
@@ -17,15 +23,24 @@ from .models import (
     ImportRecord,
     Measure,
     MeasureResponsibility,
+    ReportArchive,
     ReportRound,
     ResponsibleUnit,
     SentReminder,
     SitePage,
     StatusUpdate,
-    editable_states,
+)
+from .reporting.admin import (
+    ReportArchiveAdmin,
+    ReportRoundAdmin,
+    SentReminderAdmin,
+    StatusUpdateAdmin,
+    StatusUpdateStateRules,
+    WorkflowErrorsAsMessages,
+    form_for,
 )
 from .reporting.concurrency import VersionedFormMixin
-from .reporting.workflow import WorkflowError, status_update_change, status_update_delete, transition_problems
+from .reporting.workflow import status_update_change
 
 
 # Inlines are stacked throughout: Django's tabular inline leaves its inputs without labels.
@@ -46,7 +61,7 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Concept)
-class ConceptAdmin(SimpleHistoryAdmin):
+class ConceptAdmin(TamperProofAdminMixin, SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "start_year", "end_year", "council_file_number", "is_demo", "published"]
     list_filter = ["published", "is_demo"]
@@ -56,7 +71,7 @@ class ConceptAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FieldOfAction)
-class FieldOfActionAdmin(admin.ModelAdmin):
+class FieldOfActionAdmin(TamperProofAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "concept"]
     list_display_links = ["number", "title"]
     list_filter = ["concept"]
@@ -66,16 +81,21 @@ class FieldOfActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(TamperProofAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "concept"]
     list_display_links = ["number", "title"]
     list_filter = ["concept"]
     list_select_related = ["concept"]
-    search_fields = ["title", "description"]
+    search_fields = ["title", "description", "concept__title"]
+    # The measure form picks goals by search; the results name their concept (integration/admin.py).
+    autocomplete_label = staticmethod(with_concept)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("concept")
 
 
 @admin.register(ResponsibleUnit)
-class ResponsibleUnitAdmin(SimpleHistoryAdmin):
+class ResponsibleUnitAdmin(TamperProofAdminMixin, SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "short_name", "kind", "parent"]
     list_filter = ["kind"]
@@ -113,43 +133,6 @@ class ResponsibilityInline(admin.StackedInline):
     extra = 0
 
 
-class StatusUpdateStateRules(forms.ModelForm):
-    """The admin offers a report's state, within the workflow's rules (reporting/workflow.py):
-    a unit's draft is not published before the unit submits it, a published report stays
-    published, a report is returned only from „eingereicht“ and with a comment for the unit."""
-
-    user = None  # the Büro member filling in the form; set by ``_form_for``
-
-    def clean(self):
-        cleaned_data = super().clean()
-        state = cleaned_data.get("state")
-        if state and self.user is not None:
-            stored = StatusUpdate.objects.select_related("author").filter(pk=self.instance.pk).first()
-            comment = cleaned_data.get("return_comment") or ""
-            for field, message in transition_problems(
-                stored=stored, state=state, user=self.user, comment=comment
-            ).items():
-                self.add_error(field if field in self.fields else None, message)
-        return cleaned_data
-
-
-def _form_for(form_class, user):
-    return type(form_class.__name__, (form_class,), {"user": user})
-
-
-class WorkflowErrorsAsMessages:
-    """A transition that the form allowed but the locked row no longer does (someone acted in
-    between) is rolled back and reported, instead of ending in an error page."""
-
-    def changeform_view(self, request, *args, **kwargs):
-        try:
-            return super().changeform_view(request, *args, **kwargs)
-        except WorkflowError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return HttpResponseRedirect(request.get_full_path())
-
-
 class StatusUpdateInline(admin.StackedInline):
     model = StatusUpdate
     form = StatusUpdateStateRules
@@ -172,7 +155,7 @@ class StatusUpdateInline(admin.StackedInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = _form_for(formset.form, request.user)
+        formset.form = form_for(formset.form, request.user)
         return formset
 
     def has_change_permission(self, request, obj=None):
@@ -185,6 +168,15 @@ class StatusUpdateInline(admin.StackedInline):
 
 class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
     # Meta (model and fields) comes from the admin's fieldsets; "version" refuses concurrent edits.
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Several concepts live side by side: every field of action and goal says whose it is.
+        for name in ("field_of_action", "goals"):
+            if name in self.fields:
+                field = self.fields[name]
+                field.queryset = field.queryset.select_related("concept").order_by("concept__title", "number")
+                field.label_from_instance = with_concept
+
     def clean(self):
         cleaned_data = super().clean()
         concept = cleaned_data.get("concept")
@@ -199,25 +191,29 @@ class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
         return cleaned_data
 
 
-class LeadUnitFilter(admin.SimpleListFilter):
-    title = _("Stelle")
-    parameter_name = "stelle"
-
-    def lookups(self, request, model_admin):
-        return [(unit.pk, unit.short_name or unit.name) for unit in ResponsibleUnit.objects.only("name", "short_name")]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(responsibilities__unit_id=self.value()).distinct()
-        return queryset
-
-
 @admin.register(Measure)
-class MeasureAdmin(WorkflowErrorsAsMessages, CatalogueImportExportMixin, SimpleHistoryAdmin):
+class MeasureAdmin(WorkflowErrorsAsMessages, TamperProofAdminMixin, CatalogueImportExportMixin, SimpleHistoryAdmin):
     form = MeasureAdminForm
-    list_display = ["code_display", "title", "field_display", "status", "ampel", "lead_units", "last_update"]
+    list_display = [
+        "code_display",
+        "title",
+        "concept_display",
+        "field_display",
+        "status",
+        "ampel",
+        "lead_units",
+        "last_update",
+    ]
     list_display_links = ["code_display", "title"]
-    list_filter = ["concept", "field_of_action", "goals", "status", "ampel", LeadUnitFilter, "published"]
+    list_filter = [
+        "concept",
+        ("field_of_action", ConceptPartFilter),
+        ("goals", ConceptPartFilter),
+        "status",
+        "ampel",
+        LeadUnitFilter,
+        "published",
+    ]
     search_fields = ["code", "title", "summary", "description", "target", "target_groups"]
     autocomplete_fields = ["goals"]
     ordering = ["concept", "sort_key"]
@@ -249,6 +245,10 @@ class MeasureAdmin(WorkflowErrorsAsMessages, CatalogueImportExportMixin, SimpleH
     def code_display(self, measure):
         return measure.code
 
+    @admin.display(description=_("Konzept"), ordering="concept__title")
+    def concept_display(self, measure):
+        return measure.concept.title
+
     @admin.display(description=_("Handlungsfeld"), ordering="field_of_action__number")
     def field_display(self, measure):
         return measure.field_of_action.number
@@ -275,6 +275,7 @@ class MeasureAdmin(WorkflowErrorsAsMessages, CatalogueImportExportMixin, SimpleH
             status_update_change(update=update, user=request.user, state=update.state, comment=update.return_comment)
 
     def history_view(self, request, object_id, extra_context=None):
+        self._require_valid_pk(object_id)
         extra_context = {**(extra_context or {}), "related_histories": self._related_histories(request, object_id)}
         return super().history_view(request, object_id, extra_context)
 
@@ -291,57 +292,22 @@ class MeasureAdmin(WorkflowErrorsAsMessages, CatalogueImportExportMixin, SimpleH
                 .order_by("id", "-history_date")[:500]
             )
             for _object_id, group in groupby(records, key=lambda record: record.id):
-                self.set_history_delta_changes(request, list(group))
+                _set_delta_changes(model, list(group))
             records.sort(key=lambda record: record.history_date, reverse=True)
             sections.append({"label": label, "records": records})
         return sections
 
 
-class StatusUpdateAdminForm(VersionedFormMixin, StatusUpdateStateRules):
-    pass
-
-
-@admin.register(StatusUpdate)
-class StatusUpdateAdmin(WorkflowErrorsAsMessages, SimpleHistoryAdmin):
-    form = StatusUpdateAdminForm
-    list_display = ["measure", "reporting_date", "status", "ampel", "progress", "state", "author", "published_at"]
-    list_filter = ["state", "status", "ampel", "measure__concept"]
-    list_select_related = ["measure", "author"]
-    search_fields = ["measure__code", "measure__title", "public_text"]
-    autocomplete_fields = ["measure"]
-    readonly_fields = ["author", "reviewer", "published_at", "submitted_at"]
-    date_hierarchy = "reporting_date"
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        return _form_for(super().get_form(request, obj, change, **kwargs), request.user)
-
-    def save_model(self, request, obj, form, change):
-        status_update_change(
-            update=obj,
-            user=request.user,
-            state=form.cleaned_data["state"],
-            comment=form.cleaned_data.get("return_comment") or "",
-            version=form.cleaned_data.get("version") or "",
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        # The workflow never deletes a published report (status_update_delete).
-        return super().has_delete_permission(request, obj) and (
-            obj is None or obj.state in editable_states(request.user)
-        )
-
-    def get_actions(self, request):
-        # Reports are deleted one at a time, each through the workflow.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-    def delete_model(self, request, obj):
-        status_update_delete(update=obj, user=request.user)
+def _set_delta_changes(model, records):
+    """``history_delta_changes`` on each record of one object (newest first), as simple_history's
+    admin sets them for its own model; described with ``model``'s fields, not the measure's."""
+    for newer, older in pairwise(records):
+        delta = newer.diff_against(older, foreign_keys_are_objs=True)
+        newer.history_delta_changes = GermanHistoryContext(model, newer).context_for_delta_changes(delta)
 
 
 @admin.register(MeasureResponsibility)
-class MeasureResponsibilityAdmin(SimpleHistoryAdmin):
+class MeasureResponsibilityAdmin(TamperProofAdminMixin, SimpleHistoryAdmin):
     """Listed for the history of responsibilities; they are edited inside the measure."""
 
     list_display = ["measure", "unit", "role"]
@@ -352,36 +318,13 @@ class MeasureResponsibilityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SitePage)
-class SitePageAdmin(SimpleHistoryAdmin):
+class SitePageAdmin(TamperProofAdminMixin, SimpleHistoryAdmin):
     list_display = ["kind", "title", "updated_at"]
     readonly_fields = ["updated_at"]
 
 
-@admin.register(ReportRound)
-class ReportRoundAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "concept", "cut_off_date", "deadline", "closed"]
-    list_filter = ["concept", "closed"]
-    list_select_related = ["concept"]
-    search_fields = ["title"]
-    date_hierarchy = "cut_off_date"
-
-    def view_on_site(self, obj):
-        return obj.get_absolute_url()
-
-
-@admin.register(SentReminder)
-class SentReminderAdmin(admin.ModelAdmin):
-    """A log written by send_reminders; read only."""
-
-    list_display = ["sent_on", "report_round", "unit", "reason", "recipients"]
-    list_filter = ["reason", "report_round"]
-    list_select_related = ["report_round", "unit"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
+admin.site.register(StatusUpdate, StatusUpdateAdmin)
+admin.site.register(ReportRound, ReportRoundAdmin)
+admin.site.register(ReportArchive, ReportArchiveAdmin)
+admin.site.register(SentReminder, SentReminderAdmin)
 admin.site.register(ImportRecord, ImportRecordAdmin)

@@ -168,3 +168,42 @@ AMPEL_ICONS = {
     Ampel.AT_RISK: "!",
     Ampel.DELAYED: "✕",
 }
+
+
+# Statuses in the order a measure normally passes through them; "zurückgestellt" and "entfallen"
+# stand outside this order.
+STATUS_SEQUENCE = [Status.NOT_STARTED, Status.PREPARATION, Status.IN_PROGRESS, Status.DONE, Status.PERMANENT]
+
+
+def combination_problems(status, ampel, progress) -> list[str]:
+    """Why a report's status, Ampel and progress contradict each other (empty if they fit).
+
+    Not a validation rule (a unit may have reasons); the review page shows these to the Büro,
+    and the demonstration data never has any.
+    """
+    problems = []
+    finished = status in (Status.DONE, Status.PERMANENT)
+    if finished and ampel in (Ampel.AT_RISK, Ampel.DELAYED):
+        problems.append(
+            _("„%(status)s“ mit der Ampel „%(ampel)s“: Eine umgesetzte Maßnahme ist weder gefährdet noch verzögert.")
+            % {"status": Status(status).label, "ampel": Ampel(ampel).label}
+        )
+    if finished and progress is not None and progress != 100:
+        problems.append(
+            _("„%(status)s“ mit %(progress)s %% Fortschritt: Eine umgesetzte Maßnahme steht bei 100 %%.")
+            % {"status": Status(status).label, "progress": progress}
+        )
+    if not finished and progress == 100 and status not in (Status.POSTPONED, Status.DROPPED):
+        problems.append(
+            _("100 %% Fortschritt, aber „%(status)s“: Ist die Maßnahme umgesetzt?") % {"status": Status(status).label}
+        )
+    if status == Status.NOT_STARTED and progress:
+        problems.append(_("„nicht begonnen“ mit %(progress)s %% Fortschritt.") % {"progress": progress})
+    if status == Status.DROPPED and ampel != Ampel.UNSPECIFIED:
+        problems.append(
+            _("„entfallen“ mit der Ampel „%(ampel)s“: Für eine entfallene Maßnahme gibt es keinen Zeitplan mehr.")
+            % {"ampel": Ampel(ampel).label}
+        )
+    if status == Status.POSTPONED and ampel == Ampel.ON_TRACK:
+        problems.append(_("„zurückgestellt“ mit der Ampel „im Plan“: Eine ruhende Maßnahme liegt nicht im Plan."))
+    return problems

@@ -17,8 +17,11 @@ from .models import (
     Concept,
     FieldOfAction,
     Goal,
+    ImportRecord,
     Measure,
     MeasureResponsibility,
+    ReportArchive,
+    ReportRound,
     ResponsibleUnit,
     StatusUpdate,
     natural_sort_key,
@@ -96,6 +99,8 @@ PATHS = [
     [Status.NOT_STARTED, Status.DROPPED],
     [Status.PREPARATION],
 ]
+# A measure with a budget has its funding secured, applied for, open or unknown, never "ohne Kosten".
+FUNDED = [FundingStatus.SECURED, FundingStatus.APPLIED, FundingStatus.OPEN, FundingStatus.UNKNOWN]
 BERLIN = ZoneInfo("Europe/Berlin")
 REPORT_START = date(2024, 6, 30)
 REPORT_END = date(2026, 9, 30)
@@ -114,6 +119,28 @@ def _demo_units():
         )
         units.append(unit)
     return units
+
+
+@transaction.atomic
+def remove_demo(*, slug: str = "demo") -> bool:
+    """Delete the demo concept with everything in it, and the example units no other concept uses.
+    False if there is none; a concept that is not marked as demonstration is never touched."""
+    concept = Concept.objects.filter(slug=slug).first()
+    if concept is None:
+        return False
+    if not concept.is_demo:
+        raise NotADemoConcept(slug)
+    unit_ids = set(MeasureResponsibility.objects.filter(measure__concept=concept).values_list("unit_id", flat=True))
+    ReportArchive.objects.filter(report_round__concept=concept).delete()
+    ReportRound.objects.filter(concept=concept).delete()
+    ImportRecord.objects.filter(concept=concept).delete()
+    Measure.objects.filter(concept=concept).delete()  # with their updates and responsibilities
+    concept.delete()  # with its fields of action and goals
+    ResponsibleUnit.objects.filter(
+        pk__in=unit_ids, name__startswith=DEMO_UNIT_PREFIX, responsibilities__isnull=True
+    ).delete()
+    bump_data_version()
+    return True
 
 
 @transaction.atomic
@@ -162,6 +189,7 @@ def generate_demo(*, measures: int = 50, slug: str = "demo") -> Concept:
 
     measure_objects, plans = [], []
     per_field = -(-measures // len(fields))
+    titles = _titles(rng, measures)
     for index in range(measures):
         field = fields[index // per_field]
         number_in_field = index % per_field + 1
@@ -171,7 +199,7 @@ def generate_demo(*, measures: int = 50, slug: str = "demo") -> Concept:
         end = None if ongoing else start + timedelta(days=rng.randrange(180, 1000))
         has_budget = rng.random() < 0.6
         path = PATHS[rng.randrange(len(PATHS))] if rng.random() < 0.8 else []
-        updates = _plan_updates(rng, path)
+        updates = _plan_updates(rng, path, start)
         latest = updates[-1] if updates else None
         measure_objects.append(
             Measure(
@@ -179,7 +207,7 @@ def generate_demo(*, measures: int = 50, slug: str = "demo") -> Concept:
                 field_of_action=field,
                 code=code,
                 sort_key=natural_sort_key(code),
-                title=f"{rng.choice(ACTIONS)} {rng.choice(TOPICS)}",
+                title=titles[index],
                 summary="Beispielhafte Kurzbeschreibung einer Maßnahme für die Demonstration.",
                 description="Beispieltext: Was die Maßnahme erreichen soll und wie sie umgesetzt wird.",
                 target=f"Bis {end.year if end else 2028}: {rng.randrange(2, 40) * 5} Teilnehmende erreicht.",
@@ -188,7 +216,7 @@ def generate_demo(*, measures: int = 50, slug: str = "demo") -> Concept:
                 planned_end=end,
                 ongoing=ongoing,
                 budget=Decimal(rng.randrange(5, 400) * 1000) if has_budget else None,
-                funding_status=rng.choice(list(FundingStatus)) if has_budget else FundingStatus.NO_COST,
+                funding_status=rng.choice(FUNDED) if has_budget else FundingStatus.NO_COST,
                 status=latest["status"] if latest else Status.NO_REPORT,
                 ampel=latest["ampel"] if latest else Ampel.UNSPECIFIED,
                 progress=latest["progress"] if latest else None,
@@ -230,9 +258,33 @@ def generate_demo(*, measures: int = 50, slug: str = "demo") -> Concept:
     return concept
 
 
-def _plan_updates(rng: random.Random, path: list[Status]) -> list[dict]:
-    """One published update per step of ``path``, in time order, half a year or so apart."""
-    updates, day, progress = [], REPORT_START + timedelta(days=rng.randrange(0, 200)), 0
+def _titles(rng: random.Random, count: int) -> list[str]:
+    """``count`` different titles: every action with every topic once, then again as „Teil 2“, …"""
+    combinations = [f"{action} {topic}" for action in ACTIONS for topic in TOPICS]
+    rng.shuffle(combinations)
+    return [
+        combinations[index % len(combinations)]
+        + (f" – Teil {index // len(combinations) + 1}" if index >= len(combinations) else "")
+        for index in range(count)
+    ]
+
+
+def _ampel(rng: random.Random, status: Status) -> Ampel:
+    """An Ampel that fits the status (``choices.combination_problems`` finds nothing)."""
+    if status in (Status.DONE, Status.PERMANENT):
+        return Ampel.ON_TRACK
+    if status == Status.DROPPED:
+        return Ampel.UNSPECIFIED
+    if status == Status.POSTPONED:
+        return rng.choice([Ampel.AT_RISK, Ampel.DELAYED])
+    return rng.choice([Ampel.ON_TRACK, Ampel.ON_TRACK, Ampel.AT_RISK, Ampel.DELAYED])
+
+
+def _plan_updates(rng: random.Random, path: list[Status], planned_start: date) -> list[dict]:
+    """One published update per step of ``path``, in time order, half a year or so apart, the
+    first on or after the measure's planned start."""
+    updates, progress = [], 0
+    day = max(REPORT_START, planned_start) + timedelta(days=rng.randrange(0, 200))
     for status in path:
         if day > REPORT_END:
             break
@@ -245,7 +297,7 @@ def _plan_updates(rng: random.Random, path: list[Status]) -> list[dict]:
             {
                 "reporting_date": day,
                 "status": status,
-                "ampel": rng.choice([Ampel.ON_TRACK, Ampel.ON_TRACK, Ampel.AT_RISK, Ampel.DELAYED]),
+                "ampel": _ampel(rng, status),
                 "progress": progress if status not in (Status.POSTPONED, Status.DROPPED) else None,
                 "public_text": REPORT_TEXTS[status],
                 "internal_note": "Interne Rückfrage (Beispiel) – nie öffentlich.",

@@ -1,6 +1,8 @@
+import hashlib
 import re
 import uuid
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -525,6 +528,15 @@ class StatusUpdateQuerySet(models.QuerySet):
         """The updates ``user`` may change or delete: never a published one (see ``editable_states``)."""
         return self.visible_to(user).filter(state__in=editable_states(user))
 
+    def for_round(self, report_round):
+        """The reports that count for ``report_round``: those on its concept's measures whose „Stand vom“
+        lies in the round's period (``ReportRound.period``), whenever they were written, in any state."""
+        period = report_round.period
+        updates = self.filter(measure__concept_id=report_round.concept_id, reporting_date__lte=period.until)
+        if period.after is not None:
+            updates = updates.filter(reporting_date__gt=period.after)
+        return updates
+
 
 def editable_states(user) -> tuple[str, ...]:
     """The states in which ``user`` may change an update they can see: reporters drafts and returned
@@ -710,6 +722,30 @@ class ReportRoundQuerySet(models.QuerySet):
     def open(self):
         return self.filter(closed=False)
 
+    def covering(self, concept_id, day):
+        """The round of the concept whose period holds ``day`` (the first cut-off date on or after it), or None."""
+        return self.filter(concept_id=concept_id, cut_off_date__gte=day).order_by("cut_off_date").first()
+
+
+@dataclass(frozen=True)
+class RoundPeriod:
+    """The „Stand vom“ dates whose reports count for a round: after ``after`` (the previous round's
+    cut-off date; None for a concept's first round) up to and including ``until`` (its own cut-off date).
+
+    The periods of a concept's rounds follow each other without gap or overlap, so every report
+    counts for exactly one round: the first whose cut-off date is on or after its „Stand vom“.
+    """
+
+    after: date | None
+    until: date
+
+    def __contains__(self, day) -> bool:
+        return (self.after is None or day > self.after) and day <= self.until
+
+    @property
+    def first_day(self) -> date | None:
+        return None if self.after is None else self.after + timedelta(days=1)
+
 
 class ReportRound(models.Model):
     """A Berichtsrunde: every responsible unit reports on its measures as of a cut-off date."""
@@ -752,6 +788,53 @@ class ReportRound(models.Model):
             .order_by("-cut_off_date")
             .first()
         )
+
+    @cached_property
+    def period(self) -> RoundPeriod:
+        """Which reports count for this round, by their „Stand vom“ (``StatusUpdate.objects.for_round``)."""
+        previous = self.previous()
+        return RoundPeriod(after=previous.cut_off_date if previous else None, until=self.cut_off_date)
+
+
+class ReportArchive(models.Model):
+    """The Sachstandsbericht of a round as the PDF it was when the round was closed.
+
+    Kept in the database (not on one server's disk), so that every application server serves it and
+    the database backup contains it; a PDF of a few hundred measures is well under a megabyte.
+    """
+
+    report_round = models.ForeignKey(
+        ReportRound, verbose_name=_("Berichtsrunde"), on_delete=models.PROTECT, related_name="archived_reports"
+    )
+    created_at = models.DateTimeField(_("archiviert am"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("archiviert von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file_name = models.CharField(_("Dateiname"), max_length=200)
+    size = models.PositiveIntegerField(_("Größe (Bytes)"))
+    sha256 = models.CharField(_("Prüfsumme (SHA-256)"), max_length=64)
+    content = models.BinaryField(_("Inhalt"))
+
+    class Meta:
+        verbose_name = _("archivierter Sachstandsbericht")
+        verbose_name_plural = _("archivierte Sachstandsberichte")
+        ordering = ["report_round", "-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%d.%m.%Y %H:%M})" if self.created_at else self.file_name
+
+    def get_absolute_url(self):
+        return reverse("staff:round_archive", args=[self.report_round_id, self.pk])
+
+    def set_content(self, content: bytes) -> None:
+        self.content = content
+        self.size = len(content)
+        self.sha256 = hashlib.sha256(content).hexdigest()
 
 
 class SentReminder(models.Model):

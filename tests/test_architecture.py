@@ -8,7 +8,7 @@ import measures
 
 ROOT = Path(measures.__file__).parent
 WINGS = ("public", "reporting", "exchange")
-COMPOSITION = {"admin.py", "management"}
+COMPOSITION = {"admin.py", "admin_support.py", "management"}
 
 
 def _imported_wings(path: Path) -> set[str]:

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import REPORTED_STATUS_CHOICES, Ampel, Status
+from ..choices import REPORTED_STATUS_CHOICES, Ampel, Status, UpdateState
 from ..models import StatusUpdate
 from .concurrency import VersionedFormMixin
 
@@ -45,8 +45,21 @@ class StatusUpdateForm(VersionedFormMixin, forms.ModelForm):
             "progress": _("Ganze Zahl von 0 bis 100. Leer lassen, wenn sich der Fortschritt nicht beziffern lässt."),
         }
 
-    # The public reason that "zurückgestellt" and "entfallen" need is StatusUpdate.clean's rule: it
-    # applies from submission on, so a draft may still be incomplete.
+    def __init__(self, *args, submitting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+
+    def _post_clean(self):
+        # The public reason that "zurückgestellt" and "entfallen" need is StatusUpdate.clean's rule: it
+        # applies from submission on, so a draft may still be incomplete. A form that submits is
+        # validated as the report will be stored, before the confirmation page is shown.
+        if not self.submitting or self.instance.state != UpdateState.DRAFT:
+            return super()._post_clean()
+        self.instance.state = UpdateState.SUBMITTED
+        try:
+            super()._post_clean()
+        finally:
+            self.instance.state = UpdateState.DRAFT
 
 
 class ReviewForm(VersionedFormMixin, forms.ModelForm):

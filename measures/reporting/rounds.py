@@ -1,5 +1,9 @@
 """Report rounds: who has reported, and the Sachstandsbericht's figures at the cut-off date.
 
+Which report counts for a round is one rule, ``ReportRound.period`` with
+``StatusUpdate.objects.for_round``: its „Stand vom“ lies after the previous round's cut-off date
+and not after this round's. The round page, „Meine Maßnahmen“, the reminders and the report use it.
+
 Reads only; every function runs a constant number of queries, whatever the number of measures.
 """
 
@@ -9,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Status, UpdateState
+from ..choices import Ampel, Status, UpdateState
 from ..models import Measure, ReportRound, StatusUpdate
 
 # How a measure stands in a round, from the best state of its updates in that round.
@@ -49,6 +53,13 @@ class UnitOverview:
         return sum(1 for row in self.rows if not is_reported(row["state"]))
 
 
+def round_state_of(measure_updates, report_round: ReportRound) -> str:
+    """How a measure stands in ``report_round``, from all its updates (in memory; the same rule as
+    ``StatusUpdate.objects.for_round``, for pages that already hold the updates of several rounds)."""
+    period = report_round.period
+    return round_state([update for update in measure_updates if update.reporting_date in period])
+
+
 def round_overview(report_round: ReportRound) -> list[UnitOverview]:
     """Per lead unit, each measure of the round's concept and how it stands in the round."""
     measures = (
@@ -57,7 +68,7 @@ def round_overview(report_round: ReportRound) -> list[UnitOverview]:
         .prefetch_related(
             Prefetch(
                 "status_updates",
-                queryset=StatusUpdate.objects.filter(report_round=report_round),
+                queryset=StatusUpdate.objects.for_round(report_round),
                 to_attr="round_updates",
             ),
         )
@@ -93,8 +104,20 @@ class StatusAt:
         return Status(self.status).label
 
     @property
+    def ampel(self) -> str:
+        return self.update.ampel if self.update else Ampel.UNSPECIFIED
+
+    @property
+    def ampel_label(self) -> str:
+        return Ampel(self.ampel).label
+
+    @property
     def progress(self):
         return self.update.progress if self.update else None
+
+    @property
+    def reporting_date(self):
+        return self.update.reporting_date if self.update else None
 
     @property
     def has_report(self) -> bool:
@@ -152,23 +175,41 @@ class Report:
     by_field: list
     by_goal: list
     overall: Totals
+    # Unpublished measures are left out unless the Büro asks for them; then each is marked.
+    include_unpublished: bool = False
+    unpublished_left_out: int = 0
 
     @property
     def without_report(self):
         return [row for row in self.rows if not row["now"].has_report]
 
     @property
+    def not_updated(self):
+        """Measures whose status at the cut-off date comes from a report of an earlier round."""
+        return [row for row in self.rows if row["now"].has_report and not row["reported_in_round"]]
+
+    @property
+    def unpublished_rows(self):
+        return [row for row in self.rows if not row["public"]]
+
+    @property
     def status_labels(self):
         return Status.labels
 
 
-def report_for(report_round: ReportRound) -> Report:
+def report_for(report_round: ReportRound, *, include_unpublished: bool = False) -> Report:
     """The Sachstandsbericht: every measure's status at the cut-off date, the change since the
-    previous round, and totals per field of action and goal ("noch keine Meldung" counted as such)."""
+    previous round, and totals per field of action and goal ("noch keine Meldung" counted as such).
+
+    The document is passed on beyond the Büro, so measures the public cannot see are left out
+    unless ``include_unpublished``; then they are in it and marked as not published.
+    """
     previous_round = report_round.previous()
+    concept_measures = Measure.objects.filter(concept_id=report_round.concept_id)
+    public_ids = set(concept_measures.published().values_list("pk", flat=True))
+    measures = concept_measures if include_unpublished else concept_measures.filter(pk__in=public_ids)
     measures = list(
-        Measure.objects.filter(concept_id=report_round.concept_id)
-        .select_related("field_of_action")
+        measures.select_related("field_of_action")
         .with_leads()
         .prefetch_related("goals")
         .order_by("field_of_action__number", "sort_key")
@@ -176,6 +217,7 @@ def report_for(report_round: ReportRound) -> Report:
     ids = [measure.pk for measure in measures]
     now_by_measure = _published_status_at(ids, report_round.cut_off_date)
     before_by_measure = _published_status_at(ids, previous_round.cut_off_date if previous_round else None)
+    period = report_round.period
 
     rows, by_field, by_goal = [], {}, {}
     overall = Totals(label=str(_("Alle Maßnahmen")))
@@ -189,6 +231,8 @@ def report_for(report_round: ReportRound) -> Report:
                 "now": now,
                 "before": before,
                 "change": _change(before, now, previous_round is not None),
+                "reported_in_round": now.has_report and now.reporting_date in period,
+                "public": measure.pk in public_ids,
             }
         )
         overall.counts[now.status] += 1
@@ -204,4 +248,6 @@ def report_for(report_round: ReportRound) -> Report:
         by_field=list(by_field.values()),
         by_goal=[totals for _goal, totals in goals],
         overall=overall,
+        include_unpublished=include_unpublished,
+        unpublished_left_out=0 if include_unpublished else concept_measures.count() - len(public_ids),
     )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from measures.choices import Role, Status, UpdateState
 from measures.demo import generate_demo
 from measures.models import Concept, FieldOfAction, Goal, Measure, MeasureResponsibility, StatusUpdate
+from measures.reporting.concurrency import version_token
 from tests.conftest import publish_as_buero
 
 CHANGELIST_URLS = [
@@ -26,8 +27,10 @@ CHANGELIST_URLS = [
 
 
 def _measure_form(measure, **overrides):
-    """POST data for the measure change form with its two inlines."""
+    """POST data for the measure change form with its two inlines, opened now (its version)."""
+    measure.refresh_from_db()
     data = {
+        "version": version_token(measure),
         "concept": measure.concept_id,
         "field_of_action": measure.field_of_action_id,
         "goals": [goal.pk for goal in measure.goals.all()],

@@ -1,9 +1,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from measures.choices import Role, Status, UpdateState
-from measures.demo import generate_demo
-from measures.models import Concept, Measure, MeasureResponsibility, ResponsibleUnit, StatusUpdate
+from measures.choices import Ampel, FundingStatus, Role, Status, UpdateState, combination_problems
+from measures.demo import REPORT_END, generate_demo
+from measures.models import Concept, Measure, MeasureResponsibility, ResponsibleUnit, StatusUpdate, reporting_date_error
 
 
 def _snapshot(slug="demo"):
@@ -65,8 +65,29 @@ def test_generate_demo_refuses_to_overwrite_a_real_concept(db):
     assert Measure.objects.filter(concept__slug="integrationskonzept-2024-2028").count() == 4
 
 
+@pytest.mark.parametrize("size", [7, 50, 400])
+def test_demo_data_does_not_contradict_itself(db, size):
+    """The first thing every visitor sees: statuses, Ampel and progress that fit together, no title
+    twice, no report before a measure's planned start or outside the concept's reporting dates."""
+    concept = generate_demo(measures=size)
+    titles = list(concept.measures.values_list("title", flat=True))
+    assert len(set(titles)) == len(titles) == size
+    for measure in concept.measures.all():
+        assert combination_problems(measure.status, measure.ampel, measure.progress) == [], measure
+    updates = StatusUpdate.objects.filter(measure__concept=concept).select_related("measure")
+    assert updates.exists()
+    for update in updates:
+        assert combination_problems(update.status, update.ampel, update.progress) == [], update
+        assert update.reporting_date >= update.measure.planned_start, update
+        assert reporting_date_error(update.reporting_date, concept, today=REPORT_END) is None
+    assert not updates.filter(status__in=[Status.DONE, Status.PERMANENT], ampel__in=[Ampel.AT_RISK, Ampel.DELAYED])
+    assert not updates.filter(status=Status.DROPPED).exclude(ampel=Ampel.UNSPECIFIED)
+    assert not concept.measures.filter(budget__isnull=False, funding_status=FundingStatus.NO_COST)
+
+
 def test_five_thousand_measures(db):
     concept = generate_demo(measures=5000, slug="demo-gross")
     assert concept.measures.count() == 5000
+    assert concept.measures.values("title").distinct().count() == 5000
     assert MeasureResponsibility.objects.filter(measure__concept=concept, role=Role.LEAD).count() == 5000
     assert concept.measures.order_by("sort_key").last().code == "5.1000"

@@ -1,6 +1,8 @@
 """Fixtures for the reporting workflow: a measure per unit, reports in each state, a round."""
 
 import datetime
+import html
+import re
 
 import pytest
 
@@ -69,3 +71,18 @@ def login(client):
         return client
 
     return _login
+
+
+def form_version(client, url) -> str:
+    """The hidden version of the form at ``url``, as the browser sends it back."""
+    return re.search(r'name="version" value="([^"]*)"', client.get(url).content.decode()).group(1)
+
+
+def hidden_fields(response) -> dict:
+    """The hidden inputs of the page's forms, as the browser would send them back."""
+    content = response.content.decode()
+    return {
+        html.unescape(name): html.unescape(value)
+        for name, value in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', content)
+        if name != "csrfmiddlewaretoken"
+    }

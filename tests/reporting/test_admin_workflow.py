@@ -7,7 +7,7 @@ from django.urls import reverse
 from measures.choices import Status, UpdateState
 from measures.models import StatusUpdate
 from tests.measures.test_admin import _change_page, _update_form
-from tests.reporting.conftest import make_update
+from tests.reporting.conftest import form_version, make_update
 
 
 def _change_form(client, update, **overrides):
@@ -39,8 +39,9 @@ def test_buero_cannot_submit_a_draft_of_unit_a_on_its_behalf(buero_client, draft
 
 
 def test_buero_cannot_submit_a_draft_of_unit_a_on_the_staff_pages_either(buero_client, draft_a):
+    url = f"/meldungen/{draft_a.pk}/bearbeiten/"
     response = buero_client.post(
-        f"/meldungen/{draft_a.pk}/bearbeiten/",
+        url,
         {
             "reporting_date": "2026-03-31",
             "status": Status.IN_PROGRESS,
@@ -48,6 +49,8 @@ def test_buero_cannot_submit_a_draft_of_unit_a_on_the_staff_pages_either(buero_c
             "progress": "40",
             "public_text": "Läuft.",
             "action": "submit",
+            "confirmed": "ja",
+            "version": form_version(buero_client, url),
         },
     )
     assert response.status_code == 200
@@ -117,7 +120,7 @@ def test_the_inline_of_the_measure_cannot_add_a_returned_report(buero_client, me
 def test_a_transition_refused_under_the_lock_is_rolled_back_and_reported(buero_client, draft_a, monkeypatch):
     """Someone acted between the form's check and the save: the service's check under the row lock
     refuses, nothing is written and the Büro reads why instead of an error page."""
-    monkeypatch.setattr("measures.admin.transition_problems", lambda **kwargs: {})
+    monkeypatch.setattr("measures.reporting.admin.transition_problems", lambda **kwargs: {})
     url, data = _change_form(buero_client, draft_a, state=UpdateState.PUBLISHED, public_text="Geändert")
     response = buero_client.post(url, data, follow=True)
     assert response.status_code == 200

@@ -53,7 +53,9 @@ def test_second_save_of_a_report_is_refused_and_shows_what_changed(client, repor
 def test_unchanged_report_saves_with_its_version(client, reporter_a, draft_a):
     client.force_login(reporter_a)
     version = _version(client.get(f"/meldungen/{draft_a.pk}/bearbeiten/"))
-    response = client.post(f"/meldungen/{draft_a.pk}/bearbeiten/", {**FORM, "version": version, "action": "submit"})
+    response = client.post(
+        f"/meldungen/{draft_a.pk}/bearbeiten/", {**FORM, "version": version, "action": "submit", "confirmed": "ja"}
+    )
     assert response.status_code == 302
     draft_a.refresh_from_db()
     assert draft_a.state == UpdateState.SUBMITTED
@@ -155,3 +157,59 @@ def test_delete_of_a_report_changed_since_the_confirmation_page_is_refused(clien
     response = client.post(f"/meldungen/{draft_a.pk}/loeschen/", {"version": _version(response)})
     assert response.status_code == 302
     assert not StatusUpdate.objects.filter(pk=draft_a.pk).exists()
+
+
+# Tampered or missing versions: a form error, never a server error, and nothing saved.
+IMPOSSIBLE = "2026-13-45T25:61:00"
+
+
+@pytest.fixture
+def client(client):
+    client.raise_request_exception = False
+    return client
+
+
+@pytest.mark.parametrize(("version", "message"), [(IMPOSSIBLE, "ist ungültig"), (None, "ohne Versionsangabe")])
+def test_reporter_of_unit_a_with_a_tampered_version_saves_nothing(client, reporter_a, draft_a, version, message):
+    client.force_login(reporter_a)
+    data = {**FORM, "progress": "99", "action": "draft"}
+    if version is not None:
+        data["version"] = version
+    response = client.post(f"/meldungen/{draft_a.pk}/bearbeiten/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    draft_a.refresh_from_db()
+    assert draft_a.progress == 40
+
+
+@pytest.mark.parametrize(("version", "message"), [(IMPOSSIBLE, "ist ungültig"), (None, "ohne Versionsangabe")])
+def test_buero_with_a_tampered_version_publishes_nothing(client, buero_user, submitted_a, version, message):
+    client.force_login(buero_user)
+    data = {"action": "publish", "return_comment": ""}
+    if version is not None:
+        data["version"] = version
+    response = client.post(f"/pruefung/{submitted_a.pk}/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    submitted_a.refresh_from_db()
+    assert submitted_a.state == UpdateState.SUBMITTED
+
+
+@pytest.mark.parametrize("data", [{"version": IMPOSSIBLE}, {}])
+def test_a_delete_without_a_valid_version_deletes_nothing(client, reporter_a, draft_a, data):
+    client.force_login(reporter_a)
+    response = client.post(f"/meldungen/{draft_a.pk}/loeschen/", data)
+    assert response.status_code == 200
+    assert "nichts gespeichert" in response.content.decode()
+    assert StatusUpdate.objects.filter(pk=draft_a.pk).exists()
+
+
+def test_the_admin_measure_form_without_a_version_saves_nothing(client, buero_user, measure_a):
+    client.force_login(buero_user)
+    data = _measure_form(measure_a, title="Ohne Version")
+    del data["version"]
+    response = client.post(f"/admin/measures/measure/{measure_a.pk}/change/", data)
+    assert response.status_code == 200
+    assert "ohne Versionsangabe" in response.content.decode()
+    measure_a.refresh_from_db()
+    assert measure_a.title == "Testmaßnahme"

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from measures.choices import UpdateState
-from measures.models import Measure, StatusUpdate
+from measures.models import Measure, ReportArchive, ReportRound, StatusUpdate
 
 PEOPLE = ["anonymous", "reporter_a", "reporter_b", "buero_user"]
 LOGIN = "/anmelden/?next="
@@ -46,6 +46,12 @@ MATRIX = [
     ("view", "/berichtsrunden/{report_round}/", ["login", 403, 403, 200]),
     ("view", "/berichtsrunden/{report_round}/bericht/", ["login", 403, 403, 200]),
     ("export", "/berichtsrunden/{report_round}/bericht.xlsx", ["login", 403, 403, 200]),
+    ("view", "/berichtsrunden/{report_round}/bericht/?unveroeffentlichte=ja", ["login", 403, 403, 200]),
+    ("export", "/berichtsrunden/{report_round}/bericht.pdf", ["login", 403, 403, 200]),
+    ("export", "/berichtsrunden/{report_round}/archiv/{archive}.pdf", ["login", 403, 403, 200]),
+    ("export", "/berichtsrunden/{report_round}/archiv/999999.pdf", ["login", 403, 403, 404]),
+    # Closing a round is a POST of the Büro (tested below); a GET changes nothing.
+    ("change", "/berichtsrunden/{report_round}/abschliessen/", ["login", 403, 403, 405]),
     # The admin is the Büro's only
     ("list", "/admin/measures/measure/", ["admin-login"] * 3 + [200]),
     ("change", "/admin/measures/measure/{measure_a}/change/", ["admin-login"] * 3 + [200]),
@@ -56,6 +62,7 @@ MATRIX = [
     ("delete", "/admin/measures/statusupdate/{draft_a}/delete/", ["admin-login"] * 3 + [200]),
     ("history", "/admin/measures/statusupdate/{draft_a}/history/", ["admin-login"] * 3 + [200]),
     ("list", "/admin/measures/reportround/", ["admin-login"] * 3 + [200]),
+    ("list", "/admin/measures/reportarchive/", ["admin-login"] * 3 + [200]),
     ("list", "/admin/accounts/user/", ["admin-login"] * 3 + [200]),
     (
         "list",
@@ -67,7 +74,11 @@ MATRIX = [
 
 @pytest.fixture
 def objects(measure_a, measure_b, draft_a, submitted_a, draft_b, report_round):
+    archive = ReportArchive(report_round=report_round, file_name="sachstandsbericht.pdf")
+    archive.set_content(b"%PDF-1.7 archiviert")
+    archive.save()
     return {
+        "archive": archive.pk,
         "measure_a": measure_a.pk,
         "measure_b": measure_b.pk,
         "draft_a": draft_a.pk,
@@ -139,7 +150,13 @@ def test_other_unit_cannot_post_report_or_change_or_delete(client, objects, repo
     before = StatusUpdate.objects.count()
     response = client.post(
         f"/meine-massnahmen/{objects['measure_a']}/meldung/",
-        {"reporting_date": "2026-03-31", "status": "umgesetzt", "ampel": "im_plan", "action": "submit"},
+        {
+            "reporting_date": "2026-03-31",
+            "status": "umgesetzt",
+            "ampel": "im_plan",
+            "action": "submit",
+            "confirmed": "ja",
+        },
     )
     assert response.status_code == 404
     assert StatusUpdate.objects.count() == before
@@ -214,3 +231,11 @@ def test_querysets_per_person(objects, reporter_a, reporter_b, buero_user, draft
     from django.contrib.auth.models import AnonymousUser
 
     assert not Measure.objects.visible_to(AnonymousUser()).exists()
+
+
+@pytest.mark.parametrize("person", ["reporter_a", "reporter_b"])
+def test_reporters_cannot_close_a_round(request, client, objects, person):
+    client.force_login(request.getfixturevalue(person))
+    assert client.post(f"/berichtsrunden/{objects['report_round']}/abschliessen/").status_code == 403
+    assert not ReportRound.objects.get(pk=objects["report_round"]).closed
+    assert ReportArchive.objects.count() == 1

@@ -24,7 +24,8 @@ def test_reporter_of_unit_a_cannot_file_a_report_outside_the_sane_range(
 ):
     client.force_login(reporter_a)
     response = client.post(
-        f"/meine-massnahmen/{measure.pk}/meldung/", {**FORM, "reporting_date": reporting_date, "action": "submit"}
+        f"/meine-massnahmen/{measure.pk}/meldung/",
+        {**FORM, "reporting_date": reporting_date, "action": "submit", "confirmed": "ja"},
     )
     assert response.status_code == 200
     assert expected in response.content.decode()
@@ -48,3 +49,34 @@ def test_the_edges_of_the_rule(concept):
     assert reporting_date_error(today + datetime.timedelta(days=1), concept, today=today)
     assert reporting_date_error(datetime.date(2024, 1, 1), concept, today=today) is None
     assert reporting_date_error(datetime.date(2023, 12, 31), concept, today=today)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("01.01.2099", "„Stand vom“ darf nicht in der Zukunft liegen"),
+        ("31.12.2023", "„Stand vom“ darf nicht vor dem Beginn des Konzepts liegen (frühestens 01.01.2024)"),
+    ],
+)
+def test_the_import_applies_the_same_rule_as_the_form(buero_client, measure, cell, expected, settings):
+    """The Büro uploads a catalogue in the admin: the preview refuses the date with the form's words."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.exchange.conftest import xlsx_file
+
+    rows = [
+        ["Nr.", "Titel", "Handlungsfeld", "Umsetzungsstand", "Stand vom"],
+        ["1.1", "Testmaßnahme", "1", "in Umsetzung", cell],
+    ]
+    response = buero_client.post(
+        reverse("admin:measures_measure_import"),
+        {"concept": measure.concept_id, "file": SimpleUploadedFile("katalog.xlsx", xlsx_file(rows))},
+        follow=True,
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert expected in content
+    assert "Import bestätigen" not in content
+    assert not StatusUpdate.objects.filter(measure=measure).exists()

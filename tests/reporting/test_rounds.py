@@ -108,17 +108,73 @@ def test_report_xlsx(client, buero_user, scenario, report_round):
     assert "sachstandsbericht-2026-03-31.xlsx" in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Sachstand", "Summen", "noch keine Meldung"]
-    rows = {row[0]: row for row in workbook["Sachstand"].iter_rows(min_row=2, values_only=True)}
-    assert rows["1.1"][4:7] == ("in Umsetzung", 50, "'=SUMME(A1)")
-    assert rows["1.2"][4] == "noch keine Meldung"
-    assert rows["1.2"][5] is None  # empty, never 0
-    assert rows["1.2"][8] == "noch keine Meldung"
+    sheet = workbook["Sachstand"]
+    # Above the table: which report, which cut-off date (a real date cell, shown as 31.03.2026).
+    preamble = {row[0]: row[1] for row in sheet.iter_rows(max_row=6, max_col=2, values_only=True) if row[0]}
+    assert preamble["Sachstandsbericht"] == "Sachstandsbericht 2026"
+    assert preamble["Stichtag"] == datetime.datetime(2026, 3, 31)
+    assert sheet["B3"].number_format == "DD.MM.YYYY"
+    assert preamble["Vorige Berichtsrunde"] == "Sachstandsbericht 2025 (31.03.2025)"
+    header_row = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Nr.")
+    header = [cell.value for cell in sheet[header_row]]
+    assert header == [
+        "Nr.",
+        "Titel",
+        "Handlungsfeld",
+        "Federführung",
+        "Umsetzungsstand am Stichtag",
+        "Ampel",
+        "Fortschritt (%)",
+        "Stand vom",
+        "in dieser Runde gemeldet",
+        "Sachstand",
+        "Stand in der Vorrunde",
+        "Veränderung",
+    ]
+    rows = {
+        row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=header_row + 1, values_only=True)
+    }
+    assert rows["1.1"]["Umsetzungsstand am Stichtag"] == "in Umsetzung"
+    assert rows["1.1"]["Ampel"] == "keine Angabe"
+    assert rows["1.1"]["Fortschritt (%)"] == 50
+    assert rows["1.1"]["Stand vom"] == datetime.datetime(2026, 3, 15)
+    assert rows["1.1"]["in dieser Runde gemeldet"] == "ja"
+    assert rows["1.1"]["Sachstand"] == "'=SUMME(A1)"
+    assert rows["1.2"]["Umsetzungsstand am Stichtag"] == "noch keine Meldung"
+    assert rows["1.2"]["Fortschritt (%)"] is None  # empty, never 0
+    assert rows["1.2"]["Stand vom"] is None
+    assert rows["1.2"]["Veränderung"] == "noch keine Meldung"
+    date_column = header.index("Stand vom") + 1
+    date_cells = [sheet.cell(row=row, column=date_column) for row in range(header_row + 1, sheet.max_row + 1)]
+    assert {cell.number_format for cell in date_cells if cell.value} == {"DD.MM.YYYY"}
+    assert sheet.freeze_panes == f"A{header_row + 1}"
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDJ"}
+    assert widths["A"] < widths["B"] and widths["B"] >= len("Maßnahme der Stelle B")
+    assert all(width <= 60 for width in widths.values())
     totals = {row[0]: row for row in workbook["Summen"].iter_rows(values_only=True)}
     header = totals["Bereich"]
     assert totals["Alle Maßnahmen"][header.index("noch keine Meldung")] == 1
     assert totals["Alle Maßnahmen"][-1] == 3
     missing = list(workbook["noch keine Meldung"].iter_rows(min_row=2, values_only=True))
     assert missing == [("1.2", "Maßnahme der Stelle B", "B")]
+
+
+def test_report_marks_a_measure_reported_in_an_earlier_round(client, buero_user, scenario, report_round):
+    """1.1's status at the cut-off date comes from this round; a measure whose latest report is from
+    an earlier round is shown with that report's date and marked as not updated."""
+    measure_d = Measure.objects.create(
+        concept=report_round.concept, field_of_action=scenario["measure_c"].field_of_action, code="2.2", title="Alt"
+    )
+    _published(measure_d, None, datetime.date(2025, 1, 10), Status.IN_PROGRESS, 30)
+    measure_d.published = True
+    measure_d.save()
+    report = report_for(report_round)
+    rows = {row["measure"].code: row for row in report.rows}
+    assert rows["1.1"]["reported_in_round"] and not rows["2.2"]["reported_in_round"]
+    assert [row["measure"].code for row in report.not_updated] == ["2.2"]
+    client.force_login(buero_user)
+    content = client.get(f"/berichtsrunden/{report_round.pk}/bericht/").content.decode()
+    assert "gemeldet zum 10.01.2025, keine neue Meldung in dieser Runde" in content
 
 
 def test_round_overview_per_unit(client, buero_user, scenario, report_round):

@@ -8,13 +8,14 @@ from django.test.utils import CaptureQueriesContext
 
 from measures.choices import Status, UpdateState
 from measures.models import StatusUpdate
+from measures.reporting.concurrency import version_token
 from measures.reporting.workflow import (
     WorkflowError,
     status_update_return,
     status_update_review_publish,
     status_update_save,
 )
-from tests.reporting.conftest import make_update
+from tests.reporting.conftest import form_version, make_update
 
 FORM = {
     "reporting_date": "2026-03-31",
@@ -49,7 +50,9 @@ def test_reporter_saves_draft_then_submits(client, measure_a, reporter_a, report
     page = client.get(f"/meine-massnahmen/{measure_a.pk}/").content.decode()
     assert "Entwurf" in page and "Die ersten Schulungen" in page
 
-    response = client.post(f"/meldungen/{update.pk}/bearbeiten/", {**FORM, "progress": "45", "action": "submit"})
+    url = f"/meldungen/{update.pk}/bearbeiten/"
+    data = {**FORM, "progress": "45", "action": "submit", "confirmed": "ja", "version": form_version(client, url)}
+    response = client.post(url, data)
     assert response.status_code == 302
     update.refresh_from_db()
     assert update.state == UpdateState.SUBMITTED
@@ -70,7 +73,10 @@ def test_review_queue_shows_the_change_and_publish_updates_the_measure(client, b
     detail = client.get(f"/pruefung/{submitted_a.pk}/").content.decode()
     assert "Was sich mit der Veröffentlichung ändert" in detail
 
-    response = client.post(f"/pruefung/{submitted_a.pk}/", {"action": "publish", "return_comment": ""})
+    version = form_version(client, f"/pruefung/{submitted_a.pk}/")
+    response = client.post(
+        f"/pruefung/{submitted_a.pk}/", {"action": "publish", "return_comment": "", "version": version}
+    )
     assert response.status_code == 302
     submitted_a.refresh_from_db()
     assert submitted_a.state == UpdateState.PUBLISHED
@@ -91,7 +97,11 @@ def test_return_mails_the_author_who_sees_the_comment_and_resubmits(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/pruefung/{update.pk}/",
-            {"action": "return", "return_comment": "Bitte den Fortschritt begründen."},
+            {
+                "action": "return",
+                "return_comment": "Bitte den Fortschritt begründen.",
+                "version": form_version(client, f"/pruefung/{update.pk}/"),
+            },
         )
     assert response.status_code == 302
     update.refresh_from_db()
@@ -111,7 +121,10 @@ def test_return_mails_the_author_who_sees_the_comment_and_resubmits(
     edit_page = client.get(f"/meldungen/{update.pk}/bearbeiten/")
     assert edit_page.status_code == 200
     assert "Rückmeldung des Büros" in edit_page.content.decode()
-    response = client.post(f"/meldungen/{update.pk}/bearbeiten/", {**FORM, "action": "submit"})
+    version = form_version(client, f"/meldungen/{update.pk}/bearbeiten/")
+    response = client.post(
+        f"/meldungen/{update.pk}/bearbeiten/", {**FORM, "action": "submit", "confirmed": "ja", "version": version}
+    )
     assert response.status_code == 302
     update.refresh_from_db()
     assert update.state == UpdateState.SUBMITTED
@@ -123,7 +136,10 @@ def test_return_mail_is_german_even_when_the_buero_works_in_english(
     update = make_update(measure_a, reporter_with_mail, state=UpdateState.SUBMITTED)
     client.force_login(buero_user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/en/pruefung/{update.pk}/", {"action": "return", "return_comment": "Bitte ergänzen."})
+        response = client.post(
+            f"/en/pruefung/{update.pk}/",
+            {"action": "return", "return_comment": "Bitte ergänzen.", "version": version_token(update)},
+        )
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert mailoutbox[0].subject == "Sachstandsmeldung zu Maßnahme 1.1 zurückgegeben"
@@ -133,7 +149,8 @@ def test_return_mail_is_german_even_when_the_buero_works_in_english(
 
 def test_return_needs_a_comment(client, buero_user, submitted_a, mailoutbox):
     client.force_login(buero_user)
-    response = client.post(f"/pruefung/{submitted_a.pk}/", {"action": "return", "return_comment": "  "})
+    data = {"action": "return", "return_comment": "  ", "version": version_token(submitted_a)}
+    response = client.post(f"/pruefung/{submitted_a.pk}/", data)
     assert response.status_code == 200
     assert "Bitte schreiben Sie, was geändert werden soll." in response.content.decode()
     submitted_a.refresh_from_db()
@@ -159,10 +176,12 @@ def test_buero_cannot_publish_a_units_draft_before_the_unit_submits_it(client, b
     assert 'value="publish"' not in review
     assert 'value="publish"' not in client.get(f"/meldungen/{draft_a.pk}/bearbeiten/").content.decode()
 
-    response = client.post(f"/pruefung/{draft_a.pk}/", {"action": "publish", "return_comment": ""})
+    # Forged requests, with the right version.
+    version = version_token(draft_a)
+    response = client.post(f"/pruefung/{draft_a.pk}/", {"action": "publish", "return_comment": "", "version": version})
     assert response.status_code == 200
     assert "sobald die Stelle ihn einreicht" in response.content.decode()
-    response = client.post(f"/meldungen/{draft_a.pk}/bearbeiten/", {**FORM, "action": "publish"})
+    response = client.post(f"/meldungen/{draft_a.pk}/bearbeiten/", {**FORM, "action": "publish", "version": version})
     assert response.status_code == 200
     assert "sobald die Stelle ihn einreicht" in response.content.decode()
     draft_a.refresh_from_db()
@@ -174,7 +193,9 @@ def test_buero_cannot_publish_a_units_draft_before_the_unit_submits_it(client, b
 def test_the_message_after_saving_says_the_state_the_report_is_in(client, reporter_a, measure_a, buero_user):
     returned = make_update(measure_a, reporter_a, state=UpdateState.RETURNED, return_comment="Bitte ergänzen.")
     client.force_login(reporter_a)
-    response = client.post(f"/meldungen/{returned.pk}/bearbeiten/", {**FORM, "action": "draft"}, follow=True)
+    version = form_version(client, f"/meldungen/{returned.pk}/bearbeiten/")
+    data = {**FORM, "action": "draft", "version": version}
+    response = client.post(f"/meldungen/{returned.pk}/bearbeiten/", data, follow=True)
     assert "sie bleibt zurückgegeben, bis Sie sie erneut zur Prüfung einreichen" in response.content.decode()
     returned.refresh_from_db()
     assert returned.state == UpdateState.RETURNED
@@ -187,7 +208,9 @@ def test_the_message_after_saving_says_the_state_the_report_is_in(client, report
 
     submitted = make_update(measure_a, reporter_a, state=UpdateState.SUBMITTED)
     client.force_login(buero_user)
-    response = client.post(f"/meldungen/{submitted.pk}/bearbeiten/", {**FORM, "action": "draft"}, follow=True)
+    version = form_version(client, f"/meldungen/{submitted.pk}/bearbeiten/")
+    data = {**FORM, "action": "draft", "version": version}
+    response = client.post(f"/meldungen/{submitted.pk}/bearbeiten/", data, follow=True)
     assert "sie liegt dem Büro weiter zur Prüfung vor" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.state == UpdateState.SUBMITTED
@@ -197,7 +220,7 @@ def test_postponed_needs_a_public_reason(client, reporter_a, measure_a):
     client.force_login(reporter_a)
     response = client.post(
         f"/meine-massnahmen/{measure_a.pk}/meldung/",
-        {**FORM, "status": Status.POSTPONED, "public_text": "", "action": "submit"},
+        {**FORM, "status": Status.POSTPONED, "public_text": "", "action": "submit", "confirmed": "ja"},
     )
     assert response.status_code == 200
     assert "ist eine öffentliche Begründung erforderlich" in response.content.decode()
@@ -242,7 +265,7 @@ def test_reporter_cannot_change_a_submitted_update_through_the_service(measure_a
 def test_reporter_deletes_own_draft(client, reporter_a, draft_a):
     client.force_login(reporter_a)
     assert "Soll die Meldung" in client.get(f"/meldungen/{draft_a.pk}/loeschen/").content.decode()
-    response = client.post(f"/meldungen/{draft_a.pk}/loeschen/")
+    response = client.post(f"/meldungen/{draft_a.pk}/loeschen/", {"version": version_token(draft_a)})
     assert response.status_code == 302
     assert not StatusUpdate.objects.filter(pk=draft_a.pk).exists()
     deleted = StatusUpdate.history.filter(id=draft_a.pk, history_type="-").get()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from measures.demo import NotADemoConcept, generate_demo
+from measures.demo import NotADemoConcept, generate_demo, remove_demo
 from measures.models import Concept
 
 
@@ -15,8 +15,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Nichts tun, wenn das Demo-Konzept schon existiert.",
         )
+        parser.add_argument(
+            "--remove",
+            action="store_true",
+            help="Das Demo-Konzept mit allen Maßnahmen, Meldungen und Beispiel-Stellen löschen.",
+        )
 
-    def handle(self, *args, measures, slug, if_missing, **options):
+    def handle(self, *args, measures, slug, if_missing, remove, **options):
+        if remove:
+            return self._remove(slug)
         if measures < 1:
             raise CommandError("--measures muss mindestens 1 sein.")
         if if_missing and Concept.objects.filter(slug=slug).exists():
@@ -32,3 +39,13 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo-Konzept „{concept.slug}“ mit {concept.measures.count()} Maßnahmen angelegt.")
         )
+
+    def _remove(self, slug):
+        try:
+            removed = remove_demo(slug=slug)
+        except NotADemoConcept:
+            raise CommandError(f"Das Konzept „{slug}“ ist kein Demo-Konzept und wird nicht gelöscht.") from None
+        if removed:
+            self.stdout.write(self.style.SUCCESS(f"Demo-Konzept „{slug}“ gelöscht."))
+        else:
+            self.stdout.write(f"Es gibt kein Konzept „{slug}“; nichts zu löschen.")

@@ -1,35 +1,27 @@
-"""Staff pages: reporters report on their measures, the Büro reviews, publishes and reports.
+"""A unit's side: „Meine Maßnahmen“, a measure, writing, submitting and deleting a report."""
 
-Every page goes through ``staff_page``/``buero_page`` (login, never cached) and every object
-through the QuerySet permission methods or the access helpers in ``access.py``.
-"""
-
-from collections import Counter
 from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ..choices import Role, UpdateState
-from ..models import Measure, MeasureResponsibility, ReportRound, StatusUpdate
-from . import workbooks
-from .access import buero_page, get_measure_for_user, get_update_for_user, staff_page
-from .concurrency import version_token
-from .forms import ReviewForm, StatusUpdateForm
-from .rounds import ROUND_STATES, is_reported, report_for, round_overview, round_state
-from .workflow import (
-    WorkflowError,
+from ...choices import UpdateState
+from ...models import Measure, MeasureResponsibility, ReportRound, StatusUpdate
+from .. import workbooks
+from ..access import get_measure_for_user, get_update_for_user, staff_page
+from ..concurrency import version_error, version_token
+from ..forms import StatusUpdateForm
+from ..rounds import ROUND_STATES, is_reported, round_state_of
+from ..workflow import (
     can_publish,
     current_round_for,
     status_update_delete,
-    status_update_return,
     status_update_review_publish,
     status_update_save,
 )
@@ -52,10 +44,10 @@ def _my_measures(user):
 
 
 def _due_reports(measure, open_rounds, today):
-    """The open rounds in which the measure still lacks a submitted report."""
+    """The open rounds in which the measure still lacks a submitted report (``ReportRound.period``)."""
     due = []
     for report_round in open_rounds.get(measure.concept_id, []):
-        state = round_state([u for u in measure.all_updates if u.report_round_id == report_round.pk])
+        state = round_state_of(measure.all_updates, report_round)
         if not is_reported(state):
             due.append(
                 {
@@ -79,6 +71,7 @@ def my_measures(request):
         {
             "measure": measure,
             "last_update": measure.all_updates[0] if measure.all_updates else None,
+            "returned": [u for u in measure.all_updates if u.state == UpdateState.RETURNED],
             "due": _due_reports(measure, open_rounds, today),
             "my_roles": sorted(
                 {str(r.get_role_display()) for r in measure.all_responsibilities if r.unit_id in my_unit_ids}
@@ -87,14 +80,28 @@ def my_measures(request):
         for measure in _my_measures(request.user)
     ]
     concepts = [(concept, list(items)) for concept, items in groupby(rows, key=lambda row: row["measure"].concept)]
-    return render(request, "measures/staff/my_measures.html", {"concepts": concepts, "row_count": len(rows)})
+    return render(
+        request,
+        "measures/staff/my_measures.html",
+        {"concepts": concepts, "row_count": len(rows), "returned_count": sum(bool(row["returned"]) for row in rows)},
+    )
+
+
+@staff_page
+def my_measures_export(request):
+    workbook = workbooks.measures_workbook(_my_measures(request.user))
+    return workbooks.xlsx_response(workbook, f"meine-massnahmen-{timezone.localdate():%Y-%m-%d}.xlsx")
 
 
 @staff_page
 def measure_detail(request, pk):
     measure = get_measure_for_user(request.user, pk)
     updates = StatusUpdate.objects.visible_to(request.user).filter(measure=measure)
-    updates = updates.select_related("author", "reviewer", "report_round").latest_first()
+    updates = list(updates.select_related("author", "reviewer").latest_first())
+    rounds = list(ReportRound.objects.filter(concept_id=measure.concept_id).order_by("cut_off_date"))
+    for update in updates:
+        # The round a report counts for, by its „Stand vom“ (see ReportRound.period).
+        update.counting_round = next((r for r in rounds if r.cut_off_date >= update.reporting_date), None)
     editable_ids = set(
         StatusUpdate.objects.editable_by(request.user).filter(measure=measure).values_list("pk", flat=True)
     )
@@ -112,14 +119,18 @@ def measure_detail(request, pk):
     )
 
 
+# The buttons of the report form; "submit" is irreversible and asks for confirmation first.
+DRAFT, SUBMIT, PUBLISH, REVISE = "draft", "submit", "publish", "revise"
+
+
 def _save_update(request, form, update):
     """Run the workflow for the pressed button; return the response or None if the form has errors."""
-    action = request.POST.get("action", "draft")
+    action = request.POST.get("action", DRAFT)
     version = form.cleaned_data.get("version", "")
     try:
         with transaction.atomic():  # "publish" is save and publish, or neither
-            status_update_save(update=update, user=request.user, submit=action == "submit", version=version)
-            if action == "publish" and request.user.is_buero:  # anyone else's "publish" saves a draft
+            status_update_save(update=update, user=request.user, submit=action == SUBMIT, version=version)
+            if action == PUBLISH and request.user.is_buero:  # anyone else's "publish" saves a draft
                 status_update_review_publish(update=update, reviewer=request.user)
     except ValidationError as error:
         form.add_error(None, error)
@@ -128,7 +139,7 @@ def _save_update(request, form, update):
     text = {
         UpdateState.DRAFT: _("Die Meldung wurde als Entwurf gespeichert."),
         UpdateState.SUBMITTED: _("Die Meldung wurde zur Prüfung an das Büro eingereicht.")
-        if action == "submit"
+        if action == SUBMIT
         else _("Die Meldung wurde gespeichert; sie liegt dem Büro weiter zur Prüfung vor."),
         UpdateState.RETURNED: _(
             "Die Meldung wurde gespeichert; sie bleibt zurückgegeben, bis Sie sie erneut zur Prüfung einreichen."
@@ -139,49 +150,68 @@ def _save_update(request, form, update):
     return redirect("staff:measure_detail", pk=update.measure_id)
 
 
-def _update_form_page(request, form, measure, update, report_round):
-    return render(
-        request,
-        "measures/staff/update_form.html",
-        {
-            "form": form,
-            "measure": measure,
-            "update": update,
-            "current_round": report_round,
-            "can_publish": can_publish(update, request.user),
-        },
-    )
+def _report_form_context(request, form, measure, update):
+    report_round = current_round_for(measure)
+    return {
+        "form": form,
+        "measure": measure,
+        "update": update,
+        "current_round": report_round,
+        "period": report_round.period if report_round else None,
+        "can_publish": can_publish(update, request.user),
+    }
+
+
+def _report_form_response(request, measure, update):
+    """The report form for GET and POST. "Zur Prüfung einreichen" first shows a confirmation page that
+    carries the entries in hidden fields; only its "Ja, einreichen" submits (no JavaScript needed)."""
+    action = request.POST.get("action", DRAFT) if request.method == "POST" else None
+    if request.method == "POST" and action != REVISE:
+        # Validated as it will be stored: a submitted or published report needs what a draft may lack.
+        submitting = action in (SUBMIT, PUBLISH)
+        form = StatusUpdateForm(request.POST, instance=update or StatusUpdate(measure=measure), submitting=submitting)
+        if form.is_valid():
+            if action == SUBMIT and request.POST.get("confirmed") != "ja":
+                context = _report_form_context(request, form, measure, update)
+                context["carried"] = [
+                    (name, value)
+                    for name, values in request.POST.lists()
+                    if name not in ("csrfmiddlewaretoken", "action", "confirmed")
+                    for value in values
+                ]
+                return render(request, "measures/staff/update_confirm.html", context)
+            if response := _save_update(request, form, form.instance):
+                return response
+    elif request.method == "POST":  # back from the confirmation page to the form, entries kept
+        form = StatusUpdateForm(request.POST, instance=update or StatusUpdate(measure=measure))
+    elif update is not None:
+        form = StatusUpdateForm(instance=update)
+    else:
+        report_round = current_round_for(measure)
+        today = timezone.localdate()
+        initial = {
+            # A report in a round describes the cut-off date; before that day, today.
+            "reporting_date": min(report_round.cut_off_date, today) if report_round else today,
+            "status": measure.status if measure.status_date else None,
+            "ampel": measure.ampel,
+            "progress": measure.progress,
+        }
+        form = StatusUpdateForm(instance=StatusUpdate(measure=measure), initial=initial)
+    return render(request, "measures/staff/update_form.html", _report_form_context(request, form, measure, update))
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
 def update_create(request, measure_pk):
     measure = get_measure_for_user(request.user, measure_pk)
-    report_round = current_round_for(measure)
-    update = StatusUpdate(measure=measure, report_round=report_round)
-    if request.method == "POST":
-        form = StatusUpdateForm(request.POST, instance=update)
-        if form.is_valid() and (response := _save_update(request, form, form.instance)):
-            return response
-    else:
-        initial = {
-            "reporting_date": report_round.cut_off_date if report_round else timezone.localdate(),
-            "status": measure.status if measure.status_date else None,
-            "ampel": measure.ampel,
-            "progress": measure.progress,
-        }
-        form = StatusUpdateForm(instance=update, initial=initial)
-    return _update_form_page(request, form, measure, None, report_round)
+    return _report_form_response(request, measure, None)
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
 def update_edit(request, pk):
     update = get_update_for_user(request.user, pk, write=True)  # never a published one
-    form = StatusUpdateForm(request.POST or None, instance=update)
-    if request.method == "POST" and form.is_valid() and (response := _save_update(request, form, form.instance)):
-        return response
-    return _update_form_page(request, form, update.measure, update, current_round_for(update.measure))
+    return _report_form_response(request, update.measure, update)
 
 
 @staff_page
@@ -190,8 +220,11 @@ def update_delete(request, pk):
     update = get_update_for_user(request.user, pk, write=True)
     error = None
     if request.method == "POST":
+        version = request.POST.get("version", "")
         try:
-            status_update_delete(update=update, user=request.user, version=request.POST.get("version", ""))
+            if problem := version_error(version):
+                raise problem
+            status_update_delete(update=update, user=request.user, version=version)
         except ValidationError as exc:
             error = exc.messages[0]
             update = get_update_for_user(request.user, pk, write=True)  # as it is now, with its new version
@@ -250,93 +283,3 @@ def measure_history(request, pk):
             "update_entries": _history_entries(update_records[: HISTORY_LIMIT + 1]),
         },
     )
-
-
-@staff_page
-def my_measures_export(request):
-    workbook = workbooks.measures_workbook(_my_measures(request.user))
-    return workbooks.xlsx_response(workbook, f"meine-massnahmen-{timezone.localdate():%Y-%m-%d}.xlsx")
-
-
-@buero_page
-def review_queue(request):
-    updates = (
-        StatusUpdate.objects.visible_to(request.user)
-        .filter(state=UpdateState.SUBMITTED)
-        .select_related("measure__concept", "author", "report_round")
-        .order_by("submitted_at", "pk")
-    )
-    return render(request, "measures/staff/review_queue.html", {"updates": updates})
-
-
-@buero_page
-@require_http_methods(["GET", "POST"])
-def review_detail(request, pk):
-    update = get_update_for_user(request.user, pk)
-    form = ReviewForm(request.POST or None, instance=update)
-    if request.method == "POST" and form.is_valid():
-        action = request.POST.get("action")
-        version = form.cleaned_data.get("version", "")
-        try:
-            if action == "publish":
-                status_update_review_publish(update=update, reviewer=request.user, version=version)
-                messages.success(request, _("Die Meldung wurde veröffentlicht."))
-            elif action == "return":
-                status_update_return(
-                    update=update, reviewer=request.user, comment=form.cleaned_data["return_comment"], version=version
-                )
-                messages.success(request, _("Die Meldung wurde zurückgegeben; die Stelle wurde benachrichtigt."))
-            else:
-                raise WorkflowError(_("Bitte wählen Sie „Veröffentlichen“ oder „Zurückgeben“."))
-        except ValidationError as error:
-            form.add_error("return_comment" if action == "return" else None, error)
-        else:
-            return redirect("staff:review_queue")
-    leads = update.measure.units_of_role(Role.LEAD, update.measure.responsibilities.select_related("unit"))
-    return render(
-        request,
-        "measures/staff/review_detail.html",
-        {"update": update, "form": form, "leads": leads, "can_publish": can_publish(update, request.user)},
-    )
-
-
-@buero_page
-def round_list(request):
-    rounds = ReportRound.objects.select_related("concept").order_by("-cut_off_date")
-    return render(request, "measures/staff/round_list.html", {"rounds": rounds})
-
-
-@buero_page
-def round_detail(request, pk):
-    report_round = get_object_or_404(ReportRound.objects.select_related("concept"), pk=pk)
-    overviews = round_overview(report_round)
-    # A measure with several lead units is listed under each of them but counted once.
-    state_of = {row["measure"].pk: row["state"] for overview in overviews for row in overview.rows}
-    counts = Counter(state_of.values())
-    return render(
-        request,
-        "measures/staff/round_detail.html",
-        {
-            "round": report_round,
-            "overviews": overviews,
-            "counts": [(label, counts[state]) for state, label in ROUND_STATES.items()],
-            "overdue": report_round.deadline < timezone.localdate() and not report_round.closed,
-        },
-    )
-
-
-@buero_page
-def round_report(request, pk):
-    report_round = get_object_or_404(ReportRound.objects.select_related("concept"), pk=pk)
-    return render(
-        request,
-        "measures/staff/round_report.html",
-        {"report": report_for(report_round), "round": report_round},
-    )
-
-
-@buero_page
-def round_report_xlsx(request, pk) -> HttpResponse:
-    report_round = get_object_or_404(ReportRound.objects.select_related("concept"), pk=pk)
-    workbook = workbooks.report_workbook(report_for(report_round))
-    return workbooks.xlsx_response(workbook, f"sachstandsbericht-{report_round.cut_off_date:%Y-%m-%d}.xlsx")
