@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .choices import Role, UpdateState
 from .exchange.admin import CatalogueImportExportMixin, ImportRecordAdmin
+from .indicators.admin import MilestoneInline
 from .models import (
     Concept,
     FieldOfAction,
@@ -205,7 +206,7 @@ class MeasureAdmin(CatalogueImportExportMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["goals"]
     ordering = ["concept", "sort_key"]
     list_per_page = 100
-    inlines = [ResponsibilityInline, StatusUpdateInline]
+    inlines = [ResponsibilityInline, MilestoneInline, StatusUpdateInline]
     readonly_fields = ["status", "ampel", "progress", "status_justification", "status_date", "created_at", "updated_at"]
     object_history_template = "admin/measures/measure/object_history.html"
     fieldsets = [

@@ -26,6 +26,9 @@ class MeasuresConfig(AppConfig):
             models.Measure,
             models.MeasureResponsibility,
             models.SitePage,
+            # Indicators, their values and milestones; report rounds date how current a status is.
+            *(models.Indicator, models.IndicatorTarget, models.IndicatorValue, models.Milestone, models.ReportRound),
+            *(models.BreakdownDimension, models.BreakdownCategory),
         ]
         for model in public_models:
             post_save.connect(bump_data_version, sender=model, dispatch_uid=f"public-version-save-{model.__name__}")
@@ -40,3 +43,5 @@ class MeasuresConfig(AppConfig):
         post_save.connect(bump_site_pages_version, sender=models.SitePage, dispatch_uid="site-pages-version-save")
         post_delete.connect(bump_site_pages_version, sender=models.SitePage, dispatch_uid="site-pages-version-del")
         m2m_changed.connect(bump_data_version, sender=models.Measure.goals.through, dispatch_uid="public-version-goals")
+        for through in (models.Indicator.goals.through, models.Indicator.measures.through):
+            m2m_changed.connect(bump_data_version, sender=through, dispatch_uid=f"public-version-{through.__name__}")

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ..choices import Role, UpdateState
-from ..models import Measure, MeasureResponsibility, ReportRound, StatusUpdate
+from ..models import Measure, MeasureResponsibility, Milestone, ReportRound, StatusUpdate
 from . import workbooks
 from .access import buero_page, get_measure_for_user, get_update_for_user, staff_page
 from .concurrency import version_token
 from .forms import ReviewForm, StatusUpdateForm
+from .milestones import MilestoneTicks
 from .rounds import ROUND_STATES, is_reported, report_for, round_overview, round_state
 from .workflow import (
     WorkflowError,
@@ -46,6 +47,7 @@ def _my_measures(user):
                 to_attr="all_responsibilities",
             ),
             Prefetch("status_updates", queryset=StatusUpdate.objects.latest_first(), to_attr="all_updates"),
+            Prefetch("milestones", queryset=Milestone.objects.overdue(), to_attr="overdue_milestones"),
         )
         .order_by("concept__title", "sort_key")
     )
@@ -112,13 +114,15 @@ def measure_detail(request, pk):
     )
 
 
-def _save_update(request, form, update):
+def _save_update(request, form, update, ticks=None):
     """Run the workflow for the pressed button; return the response or None if the form has errors."""
     action = request.POST.get("action", "draft")
     version = form.cleaned_data.get("version", "")
     try:
         with transaction.atomic():  # "publish" is save and publish, or neither
             status_update_save(update=update, user=request.user, submit=action == "submit", version=version)
+            if ticks is not None:
+                ticks.save(update)  # before publishing, which applies them
             if action == "publish" and request.user.is_buero:  # anyone else's "publish" saves a draft
                 status_update_review_publish(update=update, reviewer=request.user)
     except ValidationError as error:
@@ -139,7 +143,7 @@ def _save_update(request, form, update):
     return redirect("staff:measure_detail", pk=update.measure_id)
 
 
-def _update_form_page(request, form, measure, update, report_round):
+def _update_form_page(request, form, measure, update, report_round, ticks=None):
     return render(
         request,
         "measures/staff/update_form.html",
@@ -149,6 +153,7 @@ def _update_form_page(request, form, measure, update, report_round):
             "update": update,
             "current_round": report_round,
             "can_publish": can_publish(update, request.user),
+            "milestone_ticks": ticks,
         },
     )
 
@@ -159,9 +164,10 @@ def update_create(request, measure_pk):
     measure = get_measure_for_user(request.user, measure_pk)
     report_round = current_round_for(measure)
     update = StatusUpdate(measure=measure, report_round=report_round)
+    ticks = MilestoneTicks(request.POST if request.method == "POST" else None, measure=measure)
     if request.method == "POST":
         form = StatusUpdateForm(request.POST, instance=update)
-        if form.is_valid() and (response := _save_update(request, form, form.instance)):
+        if form.is_valid() and ticks.is_valid() and (response := _save_update(request, form, form.instance, ticks)):
             return response
     else:
         initial = {
@@ -171,7 +177,7 @@ def update_create(request, measure_pk):
             "progress": measure.progress,
         }
         form = StatusUpdateForm(instance=update, initial=initial)
-    return _update_form_page(request, form, measure, None, report_round)
+    return _update_form_page(request, form, measure, None, report_round, ticks)
 
 
 @staff_page
@@ -179,9 +185,11 @@ def update_create(request, measure_pk):
 def update_edit(request, pk):
     update = get_update_for_user(request.user, pk, write=True)  # never a published one
     form = StatusUpdateForm(request.POST or None, instance=update)
-    if request.method == "POST" and form.is_valid() and (response := _save_update(request, form, form.instance)):
+    ticks = MilestoneTicks(request.POST or None, measure=update.measure, update=update)
+    valid = request.method == "POST" and form.is_valid() and ticks.is_valid()
+    if valid and (response := _save_update(request, form, form.instance, ticks)):
         return response
-    return _update_form_page(request, form, update.measure, update, current_round_for(update.measure))
+    return _update_form_page(request, form, update.measure, update, current_round_for(update.measure), ticks)
 
 
 @staff_page
