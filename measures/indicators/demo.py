@@ -115,7 +115,8 @@ def _gender() -> dict:
 
 def generate_demo_indicators(concept, measures, goals) -> None:
     """Indicators with values for the demo ``concept`` and milestones for some of its ``measures``."""
-    assert concept.is_demo, "only the demonstration concept gets invented indicators"
+    if not concept.is_demo:
+        raise ValueError(f"{concept.slug} is not a demonstration concept: it gets no invented indicators")
     Indicator.objects.filter(concept=concept).delete()
     categories = _gender()
     goals_by_number = {goal.number: goal for goal in goals}
