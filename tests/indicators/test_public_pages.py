@@ -183,3 +183,25 @@ def test_text_cells_are_neutralised_against_formulas(client, with_values):
     with_values.save()
     csv_text = client.get("/testkonzept/indikatoren.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in csv_text
+
+
+def test_milestones_rounds_and_links_change_the_public_pages_at_once(client, indicator, measure, concept, goal):
+    from measures.models import ReportRound
+
+    def etag(url):
+        return client.get(url)["ETag"]
+
+    before = etag("/testkonzept/massnahmen/1.1/")
+    milestone = Milestone.objects.create(measure=measure, title="Neu", planned_on=date(2025, 1, 31))
+    after = etag("/testkonzept/massnahmen/1.1/")
+    assert after != before and "Neu" in client.get("/testkonzept/massnahmen/1.1/").content.decode()
+    milestone.done_on = date(2025, 2, 1)
+    milestone.save()
+    assert etag("/testkonzept/massnahmen/1.1/") != after
+    # A new round can turn "aktuell" into "älter": the dashboard's currency counts change.
+    before = etag("/testkonzept/")
+    ReportRound.objects.create(concept=concept, title="R", cut_off_date=date(2025, 6, 30), deadline=date(2025, 7, 31))
+    assert etag("/testkonzept/") != before
+    before = etag("/testkonzept/ziele/1/")
+    indicator.goals.remove(goal)
+    assert etag("/testkonzept/ziele/1/") != before
