@@ -28,6 +28,8 @@ class MilestoneTickForm(forms.Form):
             "title": milestone.title,
             "date": milestone.planned_on.strftime("%d.%m.%Y"),
         }
+        # Each date field named after its milestone, so that a screen reader tells them apart.
+        self.fields["done_on"].label = _("„%(title)s“ erledigt am") % {"title": milestone.title}
 
     def clean_done_on(self):
         done_on = self.cleaned_data.get("done_on")

@@ -152,7 +152,9 @@ def staff_measure_section(context, measure):
         "milestones": [(m, m.is_overdue(today)) for m in Milestone.objects.filter(measure=measure)],
         "indicators": Indicator.objects.proposable_by(user).filter(measures=measure).order_by("number"),
         "proposals": proposals,
-        "editable_ids": set(IndicatorValueProposal.objects.editable_by(user).values_list("pk", flat=True)),
+        "editable_ids": set(
+            IndicatorValueProposal.objects.editable_by(user).filter(measure=measure).values_list("pk", flat=True)
+        ),
     }
 
 
