@@ -113,9 +113,11 @@ def indicator_value_write(
         "note": note or "",
         "provisional": provisional,
     }
+    # Without the default ordering: it joins the (nullable) category, which PostgreSQL cannot lock.
     stored = (
-        IndicatorValue.objects.select_for_update()
+        IndicatorValue.objects.select_for_update(of=("self",))
         .filter(indicator=indicator, reference_date=reference_date, category=category)
+        .order_by()
         .first()
     )
     if stored is None:

@@ -40,7 +40,7 @@ INDICATORS = [
     (
         2,
         "Beispiel: Mehr Schulungen zu interkultureller Kompetenz",
-        "Anzahl",
+        "Schulungen",
         True,
         "hoeher",
         (date(2023, 12, 31), D("6")),
@@ -77,7 +77,7 @@ INDICATORS = [
     (
         5,
         "Beispiel: Mehr Beratungen der Antidiskriminierungsstelle",
-        "Anzahl",
+        "Beratungen",
         True,
         "hoeher",
         (None, None),
