@@ -152,3 +152,28 @@ def test_only_the_buero_reviews(client, request, indicator, measure, reporter_a,
     )
     proposal.refresh_from_db()
     assert (proposal.state == UpdateState.PUBLISHED) == (person == "buero_user")
+
+
+@pytest.mark.parametrize(
+    ("person", "expected"), [(None, 302), ("reporter_b", 404), ("buero_user", 404), ("reporter_a", 200)]
+)
+def test_only_the_units_reporters_revise_a_returned_proposal(
+    client, request, indicator, measure, reporter_a, person, expected
+):
+    proposal = IndicatorValueProposal.objects.create(
+        indicator=indicator,
+        measure=measure,
+        reference_date=date(2025, 12, 31),
+        value=5,
+        author=reporter_a,
+        state=UpdateState.RETURNED,
+        return_comment="Bitte die Quelle nennen.",
+    )
+    if person:
+        client.force_login(request.getfixturevalue(person))
+    response = client.get(f"/meine-massnahmen/indikatorwerte/{proposal.pk}/")
+    assert response.status_code == expected
+    if expected == 200:
+        assert "Bitte die Quelle nennen." in response.content.decode()
+    if person == "reporter_b":
+        assert "Bitte die Quelle nennen." not in client.get("/pruefung/").content.decode()

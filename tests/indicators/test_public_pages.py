@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from measures.indicators.opendata import INDICATOR_COLUMNS, VALUE_COLUMNS
-from measures.models import Concept, Indicator, IndicatorValueProposal, Milestone
+from measures.models import Concept, Indicator, IndicatorValueProposal, Measure, Milestone
 from tests.public.test_no_leak import readable_text
 
 from .conftest import add_value
@@ -27,7 +27,13 @@ def with_values(indicator):
 
 @pytest.fixture
 def hidden(concept, goal, measure, with_values, reporter_a):
-    """An unpublished indicator, an indicator of an unpublished concept, and a unit's proposal."""
+    """An unpublished indicator, an indicator of an unpublished concept, an unpublished measure
+    linked to the published indicator, and a unit's proposal."""
+    draft_measure = Measure.objects.create(
+        concept=concept, field_of_action=measure.field_of_action, code="1.5", title=f"{SECRET}-massnahme"
+    )
+    with_values.measures.add(draft_measure)
+    Milestone.objects.create(measure=draft_measure, title=f"{SECRET}-meilenstein", planned_on=date(2025, 1, 1))
     draft = Indicator.objects.create(concept=concept, number=9, name=f"{SECRET}-indikator", unit="%")
     draft.goals.add(goal)
     add_value(draft, date(2025, 12, 31), "77.7", note=f"{SECRET}-anmerkung")
