@@ -16,6 +16,7 @@ from .admin_support import (
 )
 from .choices import Role
 from .exchange.admin import CatalogueImportExportMixin, ImportRecordAdmin
+from .indicators.admin import MilestoneInline
 from .models import (
     Concept,
     FieldOfAction,
@@ -218,7 +219,7 @@ class MeasureAdmin(WorkflowErrorsAsMessages, TamperProofAdminMixin, CatalogueImp
     autocomplete_fields = ["goals"]
     ordering = ["concept", "sort_key"]
     list_per_page = 100
-    inlines = [ResponsibilityInline, StatusUpdateInline]
+    inlines = [ResponsibilityInline, MilestoneInline, StatusUpdateInline]
     readonly_fields = ["status", "ampel", "progress", "status_justification", "status_date", "created_at", "updated_at"]
     object_history_template = "admin/measures/measure/object_history.html"
     fieldsets = [

@@ -21,11 +21,16 @@ class MeasuresConfig(AppConfig):
             models.Measure,
             models.MeasureResponsibility,
             models.SitePage,
+            # Indicators, their values and milestones; report rounds date how current a status is.
+            *(models.Indicator, models.IndicatorTarget, models.IndicatorValue, models.Milestone, models.ReportRound),
+            *(models.BreakdownDimension, models.BreakdownCategory),
         ]
         for model in public_models:
             post_save.connect(bump_data_version, sender=model, dispatch_uid=f"public-version-save-{model.__name__}")
             post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"public-version-del-{model.__name__}")
         m2m_changed.connect(bump_data_version, sender=models.Measure.goals.through, dispatch_uid="public-version-goals")
+        for through in (models.Indicator.goals.through, models.Indicator.measures.through):
+            m2m_changed.connect(bump_data_version, sender=through, dispatch_uid=f"public-version-{through.__name__}")
         update = models.StatusUpdate
         post_save.connect(bump_for_status_update, sender=update, dispatch_uid="public-version-update-save")
         post_delete.connect(bump_for_status_update, sender=update, dispatch_uid="public-version-update-del")

@@ -207,3 +207,82 @@ def combination_problems(status, ampel, progress) -> list[str]:
     if status == Status.POSTPONED and ampel == Ampel.ON_TRACK:
         problems.append(_("„zurückgestellt“ mit der Ampel „im Plan“: Eine ruhende Maßnahme liegt nicht im Plan."))
     return problems
+
+
+class Direction(models.TextChoices):
+    """Which way an indicator should move."""
+
+    HIGHER = "hoeher", _("höher ist besser")
+    LOWER = "niedriger", _("niedriger ist besser")
+
+
+class Frequency(models.TextChoices):
+    """How often an indicator is measured."""
+
+    MONTHLY = "monatlich", _("monatlich")
+    QUARTERLY = "vierteljaehrlich", _("vierteljährlich")
+    HALF_YEARLY = "halbjaehrlich", _("halbjährlich")
+    YEARLY = "jaehrlich", _("jährlich")
+    BIENNIAL = "zweijaehrlich", _("alle zwei Jahre")
+    IRREGULAR = "unregelmaessig", _("unregelmäßig")
+
+
+class OnTrack(models.TextChoices):
+    """Whether an indicator's latest value is on the planned path; computed, never typed."""
+
+    NO_VALUE = "kein_wert", _("noch kein Wert")
+    NOT_ASSESSABLE = "nicht_bewertbar", _("nicht bewertbar")
+    ON_TRACK = "im_plan", _("im Plan")
+    OFF_TRACK = "hinter_plan", _("hinter dem Plan")
+
+    @property
+    def definition(self):
+        return ON_TRACK_DEFINITIONS[self]
+
+
+ON_TRACK_DEFINITIONS = {
+    OnTrack.NO_VALUE: _(
+        "Für diesen Indikator ist noch kein Wert veröffentlicht; über seine Entwicklung ist nichts bekannt."
+    ),
+    OnTrack.NOT_ASSESSABLE: _(
+        "Es fehlt ein Ausgangswert oder ein Zielwert; ohne sie gibt es keinen Planpfad zum Vergleich."
+    ),
+    OnTrack.ON_TRACK: _(
+        "Der neueste Wert liegt auf oder vor dem geraden Pfad vom Ausgangswert zum nächsten Zielwert "
+        "(in der gewünschten Richtung)."
+    ),
+    OnTrack.OFF_TRACK: _("Der neueste Wert liegt hinter dem geraden Pfad vom Ausgangswert zum nächsten Zielwert."),
+}
+ON_TRACK_ICONS = {
+    OnTrack.NO_VALUE: "?",
+    OnTrack.NOT_ASSESSABLE: "–",
+    OnTrack.ON_TRACK: "✓",
+    OnTrack.OFF_TRACK: "✕",
+}
+
+
+class Currency(models.TextChoices):
+    """How current a measure's status is (see measures/currency.py for the rule)."""
+
+    CURRENT = "aktuell", _("aktuell")
+    OLDER = "aelter", _("älter")
+    STALE = "veraltet", _("veraltet")
+    NO_REPORT = "keine_meldung", _("noch keine Meldung")
+
+    @property
+    def definition(self):
+        return CURRENCY_DEFINITIONS[self]
+
+
+CURRENCY_DEFINITIONS = {
+    Currency.CURRENT: _("Der Stand wurde in der laufenden oder der letzten Berichtsrunde gemeldet."),
+    Currency.OLDER: _("Der Stand stammt aus einer früheren Berichtsrunde."),
+    Currency.STALE: _("Seit längerer Zeit, als das Büro festgelegt hat, liegt keine neue Meldung vor."),
+    Currency.NO_REPORT: _("Für diese Maßnahme liegt noch keine veröffentlichte Sachstandsmeldung vor."),
+}
+CURRENCY_ICONS = {
+    Currency.CURRENT: "●",
+    Currency.OLDER: "◐",
+    Currency.STALE: "○",
+    Currency.NO_REPORT: "?",
+}

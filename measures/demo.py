@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from .choices import Ampel, FundingStatus, Role, Status, UnitKind, UpdateState
+from .indicators.demo import generate_demo_indicators
 from .models import (
     Concept,
     FieldOfAction,
@@ -253,6 +254,7 @@ def generate_demo(*, measures: int = 50, slug: str = "demo") -> Concept:
         ),
         batch_size=1000,
     )
+    generate_demo_indicators(concept, measure_objects, goals)
     # Bulk writes send no model signals: tell the public pages' caches directly.
     bump_data_version()
     return concept

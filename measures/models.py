@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -20,6 +20,8 @@ from simple_history.models import HistoricalRecords
 from .choices import (
     REPORTED_STATUS_CHOICES,
     Ampel,
+    Direction,
+    Frequency,
     FundingStatus,
     OpenDataLicence,
     Role,
@@ -93,6 +95,24 @@ class Concept(models.Model):
         help_text=_("Gilt für die Downloads dieses Konzepts (CSV, Excel, JSON) und steht in ihren Metadaten."),
     )
     published = models.BooleanField(_("veröffentlicht"), default=False)
+    disclosure_minimum = models.PositiveSmallIntegerField(
+        _("Mindestfallzahl für Aufschlüsselungen"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Werte einer Aufschlüsselung (z. B. nach Geschlecht), die auf weniger Fällen beruhen, erscheinen "
+            "öffentlich nie, sondern als „< N“ oder gar nicht (statistische Geheimhaltung). Die Zahl legt das "
+            "Büro fest, z. B. nach Absprache mit der Statistikstelle."
+        ),
+    )
+    stale_after_days = models.PositiveSmallIntegerField(
+        _("„veraltet“ nach (Tage ohne Meldung)"),
+        default=365,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Liegt die letzte veröffentlichte Meldung einer Maßnahme länger zurück, gilt ihr Stand als veraltet."
+        ),
+    )
 
     objects = ConceptManager()
     history = HistoricalRecords(verbose_name=_("Konzept (Verlauf)"))
@@ -106,6 +126,16 @@ class Concept(models.Model):
                 condition=Q(end_year__gte=models.F("start_year")),
                 name="measures_concept_period_ordered",
                 violation_error_message=_("Das Endjahr darf nicht vor dem Anfangsjahr liegen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(disclosure_minimum__gte=1),
+                name="measures_concept_disclosure_minimum_positive",
+                violation_error_message=_("Die Mindestfallzahl ist mindestens 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(stale_after_days__gte=1),
+                name="measures_concept_stale_after_days_positive",
+                violation_error_message=_("Die Frist für „veraltet“ ist mindestens ein Tag."),
             ),
         ]
 
@@ -122,6 +152,10 @@ class Concept(models.Model):
                     % {"slug": self.slug}
                 }
             )
+        if self.pk and self.start_year:
+            error = targets_before_start_error(IndicatorTarget.objects.filter(indicator__concept=self), self)
+            if error:
+                raise ValidationError({"start_year": error})
 
     def natural_key(self):
         return (self.slug,)
@@ -959,3 +993,532 @@ class ImportProgress(models.Model):
 
     def __str__(self):
         return f"{self.rows_done}/{self.rows_total}"
+
+
+# Indicators and milestones: is it working, and is the plan kept? -----------------------------
+
+
+def concept_start(concept) -> date:
+    """The first day of a concept's period; targets lie on or after it."""
+    return date(concept.start_year, 1, 1)
+
+
+def targets_before_start_error(targets, concept) -> str | None:
+    """Why ``concept`` cannot hold these targets (some lie before its first day), or None.
+    The database refuses it too (triggers of migration 0009); this is the German message."""
+    earliest = concept_start(concept)
+    first = targets.filter(target_date__lt=earliest).order_by("target_date").first()
+    if first is None:
+        return None
+    return _("Ein Zielwert vom %(date)s läge vor dem Beginn des Konzepts (%(earliest)s).") % {
+        "date": first.target_date.strftime("%d.%m.%Y"),
+        "earliest": earliest.strftime("%d.%m.%Y"),
+    }
+
+
+def _indicator_of(row):
+    """The row's indicator, also while it is unsaved (the admin validates inlines of a new
+    indicator before saving it, so ``indicator_id`` is still None then), or None."""
+    try:
+        return row.indicator
+    except ObjectDoesNotExist:
+        return None
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def published(self):
+        """Indicators the public may see: published, in a published concept."""
+        return self.filter(published=True, concept__published=True)
+
+    def proposable_by(self, user):
+        """Indicators for which ``user`` may propose values: the Büro any, a reporter those linked
+        to a measure one of their units is responsible for."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_buero:
+            return self.all()
+        return self.filter(
+            pk__in=Indicator.measures.through.objects.filter(measure__in=Measure.objects.visible_to(user)).values(
+                "indicator_id"
+            )
+        )
+
+    def with_latest_value(self, until=None):
+        """Annotate ``latest_date``, ``latest_value`` and ``latest_provisional``: the newest total
+        (not broken down) value, up to ``until`` if given. One query whatever the number of values."""
+        latest = IndicatorValue.objects.filter(indicator=models.OuterRef("pk"), category__isnull=True)
+        if until is not None:
+            latest = latest.filter(reference_date__lte=until)
+        latest = latest.order_by("-reference_date")
+        return self.annotate(
+            latest_date=models.Subquery(latest.values("reference_date")[:1]),
+            latest_value=models.Subquery(latest.values("value")[:1]),
+            latest_provisional=models.Subquery(latest.values("provisional")[:1]),
+        )
+
+
+class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
+    def get_by_natural_key(self, concept_slug, number):
+        return self.get(concept__slug=concept_slug, number=number)
+
+
+class Indicator(models.Model):
+    """A measurable sign of whether the concept works, with baseline, dated targets and values."""
+
+    concept = models.ForeignKey(Concept, verbose_name=_("Konzept"), on_delete=models.PROTECT, related_name="indicators")
+    number = models.PositiveSmallIntegerField(
+        _("Nr."), help_text=_("Nummer des Indikators im Konzept, z. B. 3; Teil seiner Internetadresse.")
+    )
+    name = models.CharField(
+        _("Name"),
+        max_length=300,
+        help_text=_("Am besten mit der gewünschten Richtung, z. B. „Erhöhung des Anteils …“."),
+    )
+    description = models.TextField(_("Beschreibung (öffentlich)"), blank=True)
+    unit = models.CharField(_("Einheit"), max_length=40, help_text=_("z. B. %, Anzahl, Personen"))
+    counts = models.BooleanField(
+        _("Werte sind Anzahlen"),
+        default=False,
+        help_text=_(
+            "Ankreuzen, wenn jeder Wert eine Anzahl von Personen oder Fällen ist: Dann ist der Wert zugleich seine "
+            "Fallzahl, und die Werte einer Aufschlüsselung ergeben zusammen den Gesamtwert (deshalb wird bei "
+            "einer gesperrten Gruppe eine weitere gesperrt). Nicht ankreuzen bei Anteilen und Quoten."
+        ),
+    )
+    direction = models.CharField(_("gewünschte Richtung"), max_length=20, choices=Direction, default=Direction.HIGHER)
+    data_source = models.CharField(
+        _("Datenquelle"), max_length=300, blank=True, help_text=_("z. B. Personalstatistik der Stadtverwaltung")
+    )
+    data_owner = models.CharField(
+        _("Daten erhoben von"),
+        max_length=200,
+        blank=True,
+        help_text=_("Stelle, die die Daten erhebt und liefert, z. B. die Statistikstelle der Stadt."),
+    )
+    frequency = models.CharField(_("Erhebung"), max_length=20, choices=Frequency, default=Frequency.YEARLY)
+    baseline_value = models.DecimalField(_("Ausgangswert"), max_digits=14, decimal_places=4, null=True, blank=True)
+    baseline_date = models.DateField(_("Ausgangswert vom"), null=True, blank=True)
+    decimal_places = models.PositiveSmallIntegerField(
+        _("Nachkommastellen in der Anzeige"), default=1, validators=[MaxValueValidator(4)]
+    )
+    goals = models.ManyToManyField(
+        Goal,
+        verbose_name=_("Ziele"),
+        related_name="indicators",
+        help_text=_("Die Ziele des Konzepts, zu denen der Indikator zeigt, ob sie erreicht werden (mindestens eins)."),
+    )
+    measures = models.ManyToManyField(
+        Measure,
+        verbose_name=_("Maßnahmen"),
+        blank=True,
+        related_name="indicators",
+        help_text=_("Die verantwortlichen Stellen dieser Maßnahmen dürfen Werte vorschlagen."),
+    )
+    published = models.BooleanField(_("veröffentlicht"), default=False)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    objects = IndicatorManager()
+    history = HistoricalRecords(verbose_name=_("Indikator (Verlauf)"))
+
+    class Meta:
+        verbose_name = _("Indikator")
+        verbose_name_plural = _("Indikatoren")
+        ordering = ["concept", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concept", "number"],
+                name="measures_indicator_unique_number",
+                violation_error_message=_("Diese Nummer ist in diesem Konzept schon vergeben."),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="measures_indicator_number_positive"),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True, baseline_date__isnull=True)
+                | Q(baseline_value__isnull=False, baseline_date__isnull=False),
+                name="measures_indicator_baseline_complete",
+                violation_error_message=_("Ein Ausgangswert braucht sein Datum, ein Datum seinen Ausgangswert."),
+            ),
+            models.CheckConstraint(condition=Q(decimal_places__lte=4), name="measures_indicator_decimal_places_range"),
+        ]
+
+    def __str__(self):
+        return _("Indikator %(number)s: %(name)s") % {"number": self.number, "name": self.name}
+
+    def get_absolute_url(self):
+        return reverse("indicators:detail", args=[self.concept.slug, self.number])
+
+    def natural_key(self):
+        return (*self.concept.natural_key(), self.number)
+
+    natural_key.dependencies = ["measures.concept"]
+
+    def clean(self):
+        if (self.baseline_value is None) != (self.baseline_date is None):
+            field = "baseline_date" if self.baseline_date is None else "baseline_value"
+            raise ValidationError({field: _("Ein Ausgangswert braucht sein Datum, ein Datum seinen Ausgangswert.")})
+        if self.pk and self.concept_id:
+            error = targets_before_start_error(self.targets.all(), self.concept)
+            if error:
+                raise ValidationError({"concept": error})
+
+
+class IndicatorTarget(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("Indikator"), on_delete=models.CASCADE, related_name="targets"
+    )
+    target_date = models.DateField(
+        _("Zieldatum"), help_text=_("Bis wann der Zielwert erreicht sein soll; nicht vor Beginn des Konzepts.")
+    )
+    value = models.DecimalField(_("Zielwert"), max_digits=14, decimal_places=4)
+    note = models.CharField(_("Anmerkung (öffentlich)"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Zielwert")
+        verbose_name_plural = _("Zielwerte")
+        ordering = ["indicator", "target_date"]
+        # A target before the concept's first day is refused by the database too: a trigger
+        # (migration 0009) compares with the concept's start year, which a check constraint
+        # cannot reach across tables.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "target_date"],
+                name="measures_indicatortarget_unique_date",
+                violation_error_message=_("Für dieses Datum gibt es schon einen Zielwert."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Zielwert %(value)s bis %(date)s") % {
+            "value": self.value.normalize(),
+            "date": self.target_date.strftime("%d.%m.%Y"),
+        }
+
+    def clean(self):
+        indicator = _indicator_of(self)
+        if self.target_date is None or indicator is None:
+            return
+        earliest = concept_start(indicator.concept)
+        if self.target_date < earliest:
+            raise ValidationError(
+                {
+                    "target_date": _(
+                        "Ein Zielwert liegt im Zeitraum des Konzepts oder danach (frühestens %(earliest)s)."
+                    )
+                    % {"earliest": earliest.strftime("%d.%m.%Y")}
+                }
+            )
+        if indicator.baseline_date and self.target_date <= indicator.baseline_date:
+            raise ValidationError({"target_date": _("Ein Zielwert liegt nach dem Datum des Ausgangswerts.")})
+
+
+class BreakdownDimension(models.Model):
+    """A characteristic by which values are broken down, e.g. Geschlecht or Altersgruppe."""
+
+    name = models.CharField(
+        _("Merkmal"), max_length=100, unique=True, help_text=_("z. B. Geschlecht, Staatsangehörigkeit, Altersgruppe")
+    )
+
+    class Meta:
+        verbose_name = _("Merkmal für Aufschlüsselungen")
+        verbose_name_plural = _("Merkmale für Aufschlüsselungen")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class BreakdownCategory(models.Model):
+    """One value of a dimension, e.g. „nicht deutsch“ of Staatsangehörigkeit."""
+
+    dimension = models.ForeignKey(
+        BreakdownDimension, verbose_name=_("Merkmal"), on_delete=models.CASCADE, related_name="categories"
+    )
+    name = models.CharField(_("Ausprägung"), max_length=100, help_text=_("z. B. weiblich, nicht deutsch, 18–26 Jahre"))
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Ausprägung")
+        verbose_name_plural = _("Ausprägungen")
+        ordering = ["dimension__name", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "name"],
+                name="measures_breakdowncategory_unique_name",
+                violation_error_message=_("Diese Ausprägung gibt es bei diesem Merkmal schon."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dimension.name}: {self.name}"
+
+
+def value_date_error(reference_date, *, today=None) -> str | None:
+    """Why ``reference_date`` cannot be the date of an indicator value, or None.
+
+    A value describes something measured: never a day in the future. Values before the
+    concept began are welcome (the series that led to the baseline)."""
+    today = today or timezone.localdate()
+    if reference_date > today:
+        return _("Der Stichtag eines Werts darf nicht in der Zukunft liegen (spätestens heute, %(today)s).") % {
+            "today": today.strftime("%d.%m.%Y")
+        }
+    return None
+
+
+class IndicatorValueFields(models.Model):
+    """What a value says; shared by the value itself and a unit's proposal of it."""
+
+    reference_date = models.DateField(
+        _("Stichtag"), help_text=_("Tag, auf den sich der Wert bezieht; bei Jahreswerten z. B. der 31.12.")
+    )
+    period_label = models.CharField(
+        _("Zeitraum"),
+        max_length=40,
+        blank=True,
+        help_text=_("Wie der Zeitraum angezeigt wird, z. B. „2024“ oder „Schuljahr 2024/25“; leer: der Stichtag."),
+    )
+    category = models.ForeignKey(
+        BreakdownCategory,
+        verbose_name=_("Aufschlüsselung"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leer für den Gesamtwert; sonst die Gruppe, für die der Wert gilt."),
+    )
+    value = models.DecimalField(_("Wert"), max_digits=14, decimal_places=4)
+    case_count = models.PositiveIntegerField(
+        _("Fallzahl (intern)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Anzahl der Personen oder Fälle, auf denen der Wert beruht. Für Aufschlüsselungen nötig, außer die Werte "
+            "sind selbst Anzahlen; entscheidet, ob der Wert öffentlich erscheint. Wird nie veröffentlicht."
+        ),
+    )
+    note = models.TextField(_("Anmerkung (öffentlich)"), blank=True)
+    provisional = models.BooleanField(
+        _("vorläufig"), default=False, help_text=_("Der Wert kann sich noch ändern; er wird so gekennzeichnet.")
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def period_display(self) -> str:
+        return self.period_label or self.reference_date.strftime("%d.%m.%Y")
+
+    def clean_value_fields(self, indicator) -> dict:
+        """Rules within one value, given its indicator: the errors by field."""
+        errors = {}
+        if self.reference_date:
+            error = value_date_error(self.reference_date)
+            if error:
+                errors["reference_date"] = error
+        if indicator is not None and self.value is not None:
+            if indicator.counts and (self.value < 0 or self.value != self.value.to_integral_value()):
+                errors["value"] = _("Die Werte dieses Indikators sind Anzahlen: bitte eine ganze Zahl ab 0.")
+            if self.category_id and not indicator.counts and self.case_count is None:
+                errors["case_count"] = _(
+                    "Für einen aufgeschlüsselten Wert ist die Fallzahl nötig: Nur mit ihr lässt sich prüfen, ob die "
+                    "Gruppe groß genug für eine Veröffentlichung ist."
+                )
+        return errors
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def published(self):
+        """Values of published indicators of published concepts. Not yet disclosure-checked:
+        every public output passes them through ``measures.indicators.disclosure``."""
+        return self.filter(indicator__published=True, indicator__concept__published=True)
+
+    def totals(self):
+        return self.filter(category__isnull=True)
+
+
+class IndicatorValue(IndicatorValueFields):
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("Indikator"), on_delete=models.CASCADE, related_name="values"
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    objects = IndicatorValueQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("Indikatorwert (Verlauf)"))
+
+    class Meta:
+        verbose_name = _("Indikatorwert")
+        verbose_name_plural = _("Indikatorwerte")
+        ordering = ["indicator", "reference_date", "category__dimension__name", "category__position"]
+        constraints = [
+            # One value per indicator, date and group; the total (no group) once per date as well.
+            models.UniqueConstraint(
+                fields=["indicator", "reference_date", "category"],
+                condition=Q(category__isnull=False),
+                name="measures_indicatorvalue_unique_category",
+                violation_error_message=_("Für diesen Stichtag und diese Gruppe gibt es schon einen Wert."),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "reference_date"],
+                condition=Q(category__isnull=True),
+                name="measures_indicatorvalue_unique_total",
+                violation_error_message=_("Für diesen Stichtag gibt es schon einen Gesamtwert."),
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "-reference_date"], name="measures_indvalue_latest")]
+
+    def __str__(self):
+        group = f" ({self.category})" if self.category_id else ""
+        return f"{self.indicator.name}{group}: {self.value.normalize()} ({self.period_display})"
+
+    def clean(self):
+        errors = self.clean_value_fields(_indicator_of(self))
+        if errors:
+            raise ValidationError(errors)
+
+
+class IndicatorValueProposalQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The Büro sees every proposal; a reporter those made through their units' measures."""
+        return self.filter(measure__in=Measure.objects.visible_to(user))
+
+    def editable_by(self, user):
+        """Proposals the user may change and submit again: returned ones (the Büro reviews, it does not edit)."""
+        if not user.is_authenticated or user.is_buero:
+            return self.none()
+        return self.visible_to(user).filter(state=UpdateState.RETURNED)
+
+
+class IndicatorValueProposal(IndicatorValueFields):
+    """A value proposed by a responsible unit; the Büro publishes it (it becomes an
+    IndicatorValue) or returns it, as with status reports."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("Indikator"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("über Maßnahme"),
+        on_delete=models.CASCADE,
+        related_name="indicator_value_proposals",
+        help_text=_("Die Maßnahme, über die die Stelle für diesen Indikator berichtet."),
+    )
+    internal_note = models.TextField(_("Hinweis an das Büro (intern)"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vorgeschlagen von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicator_value_proposals",
+    )
+    state = models.CharField(_("Bearbeitungsstand"), max_length=20, choices=UpdateState, default=UpdateState.SUBMITTED)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geprüft von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_indicator_value_proposals",
+    )
+    return_comment = models.TextField(_("Rückmeldung des Büros"), blank=True)
+    submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("geprüft am"), null=True, blank=True)
+    published_value = models.ForeignKey(
+        IndicatorValue,
+        verbose_name=_("veröffentlichter Wert"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    objects = IndicatorValueProposalQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("Wertvorschlag (Verlauf)"))
+
+    class Meta:
+        verbose_name = _("vorgeschlagener Indikatorwert")
+        verbose_name_plural = _("vorgeschlagene Indikatorwerte")
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self):
+        return _("Vorschlag für %(indicator)s: %(value)s (%(period)s)") % {
+            "indicator": self.indicator.name,
+            "value": self.value.normalize(),
+            "period": self.period_display,
+        }
+
+    def clean(self):
+        errors = self.clean_value_fields(_indicator_of(self))
+        if errors:
+            raise ValidationError(errors)
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(measure__published=True, measure__concept__published=True)
+
+    def overdue(self, today=None):
+        """Planned date passed, not done."""
+        return self.filter(done_on__isnull=True, planned_on__lt=today or timezone.localdate())
+
+
+class Milestone(models.Model):
+    """A dated step of a measure's plan; reporters tick it in their status report."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("Maßnahme"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("Meilenstein"), max_length=300)
+    planned_on = models.DateField(_("geplant bis"))
+    done_on = models.DateField(_("erledigt am"), null=True, blank=True)
+    note = models.TextField(_("Anmerkung (öffentlich)"), blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("Meilenstein (Verlauf)"))
+
+    class Meta:
+        verbose_name = _("Meilenstein")
+        verbose_name_plural = _("Meilensteine")
+        ordering = ["measure", "planned_on", "pk"]
+
+    def __str__(self):
+        return _("%(title)s (geplant bis %(date)s)") % {
+            "title": self.title,
+            "date": self.planned_on.strftime("%d.%m.%Y"),
+        }
+
+    def is_overdue(self, today=None) -> bool:
+        return self.done_on is None and self.planned_on < (today or timezone.localdate())
+
+    def clean(self):
+        if self.done_on and self.done_on > timezone.localdate():
+            raise ValidationError({"done_on": _("„erledigt am“ darf nicht in der Zukunft liegen.")})
+
+
+class ReportedMilestone(models.Model):
+    """A milestone ticked as done in a status report; applied when the report is published."""
+
+    update = models.ForeignKey(
+        StatusUpdate, verbose_name=_("Sachstandsmeldung"), on_delete=models.CASCADE, related_name="milestone_ticks"
+    )
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("Meilenstein"), on_delete=models.CASCADE, related_name="ticks"
+    )
+    done_on = models.DateField(_("erledigt am"))
+
+    class Meta:
+        verbose_name = _("gemeldeter Meilenstein")
+        verbose_name_plural = _("gemeldete Meilensteine")
+        ordering = ["milestone__planned_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["update", "milestone"], name="measures_reportedmilestone_once"),
+        ]
+
+    def __str__(self):
+        return _("%(milestone)s: erledigt am %(date)s") % {
+            "milestone": self.milestone.title,
+            "date": self.done_on.strftime("%d.%m.%Y"),
+        }

@@ -5,7 +5,8 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Ampel, Role, Status
+from ..choices import Ampel, Currency, Role, Status
+from ..currency import currency_rule_for
 from ..models import FieldOfAction, Goal, Measure, MeasureResponsibility, ResponsibleUnit
 
 SEARCH_FIELDS = ["code", "title", "summary", "description", "target", "target_groups", "status_justification"]
@@ -68,6 +69,9 @@ class PublicMeasureFilter(django_filters.FilterSet):
     ampel = django_filters.ChoiceFilter(
         label=_("Ampel"), field_name="ampel", choices=Ampel.choices, empty_label=_("alle Ampelwerte")
     )
+    aktualitaet = django_filters.ChoiceFilter(
+        label=_("Aktualität der Meldung"), choices=Currency.choices, empty_label=_("jede"), method="filter_currency"
+    )
     stelle = django_filters.ModelChoiceFilter(
         label=_("Verantwortliche Stelle"),
         to_field_name="slug",
@@ -104,6 +108,9 @@ class PublicMeasureFilter(django_filters.FilterSet):
         if self.form.cleaned_data.get("rolle") == Role.LEAD:
             responsibilities = responsibilities.filter(role=Role.LEAD)
         return queryset.filter(pk__in=responsibilities.values("measure_id"))
+
+    def filter_currency(self, queryset, name, value):
+        return queryset.filter(currency_rule_for(self.concept).condition(value))
 
     def filter_noop(self, queryset, name, value):
         # "rolle" refines "stelle"; "sortierung" is applied after filtering (see ``qs``).

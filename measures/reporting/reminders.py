@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..models import ReportRound, SentReminder
+from ..models import Milestone, ReportRound, SentReminder
 from .rounds import round_overview
 
 User = get_user_model()
@@ -55,6 +55,7 @@ def _send(report_round, unit, reason, stage, measures, recipients, today) -> boo
         )
         if not created:
             return False
+        _attach_overdue_milestones(measures, today)
         context = {
             "round": report_round,
             "unit": unit,
@@ -77,6 +78,15 @@ def _send(report_round, unit, reason, stage, measures, recipients, today) -> boo
                 recipient_list=[user.email],
             )
     return True
+
+
+def _attach_overdue_milestones(measures, today) -> None:
+    """``measure.overdue_milestones`` for each measure, which the e-mail names."""
+    by_pk = {measure.pk: measure for measure in measures}
+    for measure in measures:
+        measure.overdue_milestones = []
+    for milestone in Milestone.objects.overdue(today).filter(measure__in=list(by_pk)):
+        by_pk[milestone.measure_id].overdue_milestones.append(milestone)
 
 
 def send_reminders(*, today: datetime.date) -> int:

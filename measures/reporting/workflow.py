@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from ..choices import UpdateState
 from ..models import Measure, ReportRound, StatusUpdate, editable_states
-from ..services import measure_sync_current_status
+from ..services import measure_sync_current_status, milestones_apply_ticks
 from .concurrency import check_version
 
 
@@ -170,6 +170,7 @@ def status_update_review_publish(*, update: StatusUpdate, reviewer, version: str
     update.full_clean()
     update.save()
     measure_sync_current_status(measure=update.measure)
+    milestones_apply_ticks(update=update)
     return update
 
 

@@ -74,7 +74,7 @@ def test_filter_form_works_with_the_keyboard_alone(page, demo):
     # The focus is visible.
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
-    for _field in ("ampel", "stelle", "rolle", "sortierung"):
+    for _field in ("ampel", "aktualitaet", "stelle", "rolle", "sortierung"):
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "id_sortierung"
     page.keyboard.press("Tab")
@@ -93,7 +93,7 @@ def test_select_filter_can_be_changed_with_arrow_keys(page, demo):
     page.locator("#id_handlungsfeld").focus()
     page.keyboard.press("ArrowDown")  # first field of action
     assert page.locator("#id_handlungsfeld").input_value() == "1"
-    for _field in ("ziel", "stand", "ampel", "stelle", "rolle", "sortierung", "button"):
+    for _field in ("ziel", "stand", "ampel", "aktualitaet", "stelle", "rolle", "sortierung", "button"):
         page.keyboard.press("Tab")
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -49,6 +49,8 @@ def _measure_form(measure, **overrides):
         "responsibilities-INITIAL_FORMS": 0,
         "status_updates-TOTAL_FORMS": 0,
         "status_updates-INITIAL_FORMS": 0,
+        "milestones-TOTAL_FORMS": 0,
+        "milestones-INITIAL_FORMS": 0,
     }
     if measure.published:
         data["published"] = "on"

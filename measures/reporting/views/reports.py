@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ...choices import UpdateState
-from ...models import Measure, MeasureResponsibility, ReportRound, StatusUpdate
+from ...models import Measure, MeasureResponsibility, Milestone, ReportRound, StatusUpdate
 from .. import workbooks
 from ..access import get_measure_for_user, get_update_for_user, staff_page
 from ..concurrency import version_error, version_token
 from ..forms import StatusUpdateForm
+from ..milestones import MilestoneTicks
 from ..rounds import ROUND_STATES, is_reported, round_state_of
 from ..workflow import (
     can_publish,
@@ -38,6 +39,7 @@ def _my_measures(user):
                 to_attr="all_responsibilities",
             ),
             Prefetch("status_updates", queryset=StatusUpdate.objects.latest_first(), to_attr="all_updates"),
+            Prefetch("milestones", queryset=Milestone.objects.overdue(), to_attr="overdue_milestones"),
         )
         .order_by("concept__title", "sort_key")
     )
@@ -123,13 +125,14 @@ def measure_detail(request, pk):
 DRAFT, SUBMIT, PUBLISH, REVISE = "draft", "submit", "publish", "revise"
 
 
-def _save_update(request, form, update):
+def _save_update(request, form, update, ticks):
     """Run the workflow for the pressed button; return the response or None if the form has errors."""
     action = request.POST.get("action", DRAFT)
     version = form.cleaned_data.get("version", "")
     try:
         with transaction.atomic():  # "publish" is save and publish, or neither
             status_update_save(update=update, user=request.user, submit=action == SUBMIT, version=version)
+            ticks.save(update)  # before publishing, which applies them
             if action == PUBLISH and request.user.is_buero:  # anyone else's "publish" saves a draft
                 status_update_review_publish(update=update, reviewer=request.user)
     except ValidationError as error:
@@ -150,7 +153,7 @@ def _save_update(request, form, update):
     return redirect("staff:measure_detail", pk=update.measure_id)
 
 
-def _report_form_context(request, form, measure, update):
+def _report_form_context(request, form, measure, update, ticks):
     report_round = current_round_for(measure)
     return {
         "form": form,
@@ -159,6 +162,7 @@ def _report_form_context(request, form, measure, update):
         "current_round": report_round,
         "period": report_round.period if report_round else None,
         "can_publish": can_publish(update, request.user),
+        "milestone_ticks": ticks,
     }
 
 
@@ -166,13 +170,14 @@ def _report_form_response(request, measure, update):
     """The report form for GET and POST. "Zur Prüfung einreichen" first shows a confirmation page that
     carries the entries in hidden fields; only its "Ja, einreichen" submits (no JavaScript needed)."""
     action = request.POST.get("action", DRAFT) if request.method == "POST" else None
+    ticks = MilestoneTicks(request.POST if request.method == "POST" else None, measure=measure, update=update)
     if request.method == "POST" and action != REVISE:
         # Validated as it will be stored: a submitted or published report needs what a draft may lack.
         submitting = action in (SUBMIT, PUBLISH)
         form = StatusUpdateForm(request.POST, instance=update or StatusUpdate(measure=measure), submitting=submitting)
-        if form.is_valid():
+        if form.is_valid() and ticks.is_valid():
             if action == SUBMIT and request.POST.get("confirmed") != "ja":
-                context = _report_form_context(request, form, measure, update)
+                context = _report_form_context(request, form, measure, update, ticks)
                 context["carried"] = [
                     (name, value)
                     for name, values in request.POST.lists()
@@ -180,7 +185,7 @@ def _report_form_response(request, measure, update):
                     for value in values
                 ]
                 return render(request, "measures/staff/update_confirm.html", context)
-            if response := _save_update(request, form, form.instance):
+            if response := _save_update(request, form, form.instance, ticks):
                 return response
     elif request.method == "POST":  # back from the confirmation page to the form, entries kept
         form = StatusUpdateForm(request.POST, instance=update or StatusUpdate(measure=measure))
@@ -197,7 +202,8 @@ def _report_form_response(request, measure, update):
             "progress": measure.progress,
         }
         form = StatusUpdateForm(instance=StatusUpdate(measure=measure), initial=initial)
-    return render(request, "measures/staff/update_form.html", _report_form_context(request, form, measure, update))
+    context = _report_form_context(request, form, measure, update, ticks)
+    return render(request, "measures/staff/update_form.html", context)
 
 
 @staff_page
