@@ -19,6 +19,7 @@ from .models import (
     FieldOfAction,
     Goal,
     ImportRecord,
+    Indicator,
     Measure,
     MeasureResponsibility,
     ReportArchive,
@@ -135,7 +136,8 @@ def remove_demo(*, slug: str = "demo") -> bool:
     ReportArchive.objects.filter(report_round__concept=concept).delete()
     ReportRound.objects.filter(concept=concept).delete()
     ImportRecord.objects.filter(concept=concept).delete()
-    Measure.objects.filter(concept=concept).delete()  # with their updates and responsibilities
+    Indicator.objects.filter(concept=concept).delete()  # with their targets, values and proposals
+    Measure.objects.filter(concept=concept).delete()  # with their updates, responsibilities and milestones
     concept.delete()  # with its fields of action and goals
     ResponsibleUnit.objects.filter(
         pk__in=unit_ids, name__startswith=DEMO_UNIT_PREFIX, responsibilities__isnull=True

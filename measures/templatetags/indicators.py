@@ -76,6 +76,7 @@ def dashboard_indicators(context, concept):
         "indicator_total": len(states),
         "on_track_counts": on_track_counts(states),
         "currency_counts": [(choice, currency_counts[choice.value]) for choice in Currency],
+        "measure_total": sum(currency_counts.values()),
         "stale_after_days": concept.stale_after_days,
     }
 

@@ -103,7 +103,7 @@ def test_the_public_list_filters_by_currency(client, dated_measures):
         assert expected in content and absent not in content
     response = client.get("/testkonzept/massnahmen/", {"aktualitaet": "uralt"})
     assert response.status_code == 200
-    assert "Bitte prüfen Sie die markierten Angaben." in response.content.decode()
+    assert "Diese Filter aus der Adresse sind ungültig und wurden nicht angewendet:" in response.content.decode()
 
 
 @pytest.mark.django_db

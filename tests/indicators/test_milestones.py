@@ -36,6 +36,7 @@ def _report(**fields):
         "public_text": "Es geht voran.",
         "internal_note": "",
         "version": "",
+        "confirmed": "ja",  # the confirmation step of „Zur Prüfung einreichen“, already answered
         **fields,
     }
 
