@@ -12,7 +12,6 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("measures.reporting.urls")),
-    path("", include("measures.indicators.urls")),
     # Last: a concept's slug takes whatever top-level path is left.
     path("", include("measures.public.urls")),
     prefix_default_language=False,

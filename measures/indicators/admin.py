@@ -163,7 +163,7 @@ class IndicatorValueProposalAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("Prüfung"))
     def review_link(self, proposal):
         return format_html(
-            '<a href="{}">{}</a>', reverse("indicators:proposal_review", args=[proposal.pk]), _("prüfen")
+            '<a href="{}">{}</a>', reverse("staff:indicator_proposal_review", args=[proposal.pk]), _("prüfen")
         )
 
 

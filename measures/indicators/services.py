@@ -123,7 +123,7 @@ def _mail_returned(proposal: IndicatorValueProposal) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "proposal": proposal,
-            "url": settings.SITE_URL + reverse("indicators:proposal_edit", args=[proposal.pk]),
+            "url": settings.SITE_URL + reverse("staff:indicator_proposal_edit", args=[proposal.pk]),
         }
         send_mail(
             subject=_("Vorgeschlagener Wert für „%(indicator)s“ zurückgegeben")

@@ -12,13 +12,13 @@ the same under /en/; they are therefore not translated.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Max, Min
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
+from ..addresses import absolute
 from ..choices import OpenDataLicence
 from ..models import Concept, Measure
 from .cache import public_page
@@ -107,10 +107,6 @@ DISTRIBUTIONS = (
 )
 
 
-def site_url(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def catalogue_concepts():
     """The concepts the catalogue lists: published, and no demonstration."""
     return Concept.objects.published().filter(is_demo=False).order_by("-start_year", "title")
@@ -123,7 +119,7 @@ def _distribution_urls(concept) -> list[tuple[Distribution, str]]:
             path = reverse(distribution.url_name, args=[concept.slug, *distribution.url_args])
         except NoReverseMatch:
             continue
-        found.append((distribution, site_url(path)))
+        found.append((distribution, absolute(path)))
     return found
 
 
@@ -147,7 +143,7 @@ def _german(text: str) -> Literal:
 
 
 def _publisher(graph: Graph) -> URIRef:
-    publisher = URIRef(site_url("/dcat/catalog#herausgeber"))
+    publisher = URIRef(absolute("/dcat/catalog#herausgeber"))
     graph.add((publisher, RDF.type, FOAF.Organization))
     graph.add((publisher, FOAF.name, _german(PUBLISHER_NAME)))
     graph.add((publisher, DCTERMS.type, LOCAL_AUTHORITY))
@@ -155,7 +151,7 @@ def _publisher(graph: Graph) -> URIRef:
 
 
 def _contact_point(graph: Graph) -> URIRef:
-    contact = URIRef(site_url("/dcat/catalog#kontakt"))
+    contact = URIRef(absolute("/dcat/catalog#kontakt"))
     graph.add((contact, RDF.type, VCARD.Organization))
     graph.add((contact, VCARD.fn, _german(CONTACT["name"])))
     graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{CONTACT['email']}")))
@@ -183,7 +179,7 @@ def _description(concept) -> str:
 
 
 def _dataset(graph, concept, dates, publisher, contact) -> URIRef:
-    dataset = URIRef(site_url(f"/dcat/catalog#{concept.slug}"))
+    dataset = URIRef(absolute(f"/dcat/catalog#{concept.slug}"))
     licence = OpenDataLicence(concept.open_data_licence)
     add = graph.add
     add((dataset, RDF.type, DCAT.Dataset))
@@ -202,8 +198,8 @@ def _dataset(graph, concept, dates, publisher, contact) -> URIRef:
     add((dataset, DCATAP.availability, AVAILABLE))
     add((dataset, DCTERMS.language, LANGUAGE_GERMAN))
     add((dataset, DCTERMS.accrualPeriodicity, IRREGULAR))
-    add((dataset, DCAT.landingPage, URIRef(site_url(reverse("dashboard", args=[concept.slug])))))
-    add((dataset, FOAF.page, URIRef(site_url(reverse("open_data")))))
+    add((dataset, DCAT.landingPage, URIRef(absolute(reverse("dashboard", args=[concept.slug])))))
+    add((dataset, FOAF.page, URIRef(absolute(reverse("open_data")))))
     period = BNode()
     add((dataset, DCTERMS.temporal, period))
     add((period, RDF.type, DCTERMS.PeriodOfTime))
@@ -230,7 +226,7 @@ def _dataset(graph, concept, dates, publisher, contact) -> URIRef:
             add((node, DCATDE.licenseAttributionByText, _german(ATTRIBUTION)))
         add((node, DCATAP.availability, AVAILABLE))
         add((node, DCTERMS.language, LANGUAGE_GERMAN))
-        add((node, FOAF.page, URIRef(site_url(reverse("open_data")))))
+        add((node, FOAF.page, URIRef(absolute(reverse("open_data")))))
         if modified:
             add((node, DCTERMS.modified, _datetime(modified)))
     return dataset
@@ -250,7 +246,7 @@ def build_catalogue() -> Graph:
         graph.bind(prefix, namespace)
     concepts = list(catalogue_concepts())
     dates = _dates(concepts)
-    catalogue = URIRef(site_url("/dcat/catalog"))
+    catalogue = URIRef(absolute("/dcat/catalog"))
     publisher = _publisher(graph)
     contact = _contact_point(graph)
     graph.add((catalogue, RDF.type, DCAT.Catalog))
@@ -266,7 +262,7 @@ def build_catalogue() -> Graph:
         )
     )
     graph.add((catalogue, DCTERMS.publisher, publisher))
-    graph.add((catalogue, FOAF.homepage, URIRef(site_url("/"))))
+    graph.add((catalogue, FOAF.homepage, URIRef(absolute("/"))))
     graph.add((catalogue, DCTERMS.language, LANGUAGE_GERMAN))
     graph.add((catalogue, DCAT.themeTaxonomy, DATA_THEMES))
     graph.add((catalogue, DCATAP.availability, AVAILABLE))

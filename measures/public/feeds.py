@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from ..addresses import absolute
 from ..models import Concept, StatusUpdate
-from .addresses import absolute
 from .opendata import PUBLISHER, PUBLISHER_EMAIL
 
 FEED_SIZE = 30

@@ -5,56 +5,18 @@ unpublished data. The column list below is the documentation too: the page "Offe
 and the Frictionless Data Package (``data_package``) with its Table Schema are made from it.
 """
 
-import csv
-import io
-import json
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
-
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..addresses import absolute
 from ..choices import Ampel, FundingStatus, OpenDataLicence, Role, Status
 from ..models import MeasureResponsibility
-from ..spreadsheets import neutralise_formula
-from .addresses import absolute
+from ..tables import FORMAT_LABELS, FORMATS, Column, Table, table_response
 
 PUBLISHER = _("Landeshauptstadt Potsdam, Büro für Chancengleichheit und Vielfalt")
 PUBLISHER_EMAIL = "chancengleichheit@rathaus.potsdam.de"
-
-# File name endings (massnahmen.<format>) and their media types. German Excel opens a comma CSV
-# into a single column on double-click; the semicolon variant is for it.
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "semikolon.csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
-CSV_DELIMITERS = {"csv": ",", "semikolon.csv": ";"}
-# How the download links name each format, on the measure list and the open data page.
-FORMAT_LABELS = {
-    "csv": _("CSV"),
-    "semikolon.csv": _("CSV mit Semikolon (für deutsches Excel)"),
-    "xlsx": _("Excel (XLSX)"),
-    "json": _("JSON"),
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    description: Any
-    kind: str = "text"  # text, integer, number, date, boolean, url
-    choices: Any = None  # the TextChoices whose labels the column holds
-    required: bool = False
-
-    @property
-    def values(self) -> str:
-        return ", ".join(f"„{label}“" for label in self.choices.labels) if self.choices else ""
 
 
 def _units(measure, role):
@@ -86,7 +48,6 @@ COLUMNS = [
     Column("stand_vom", _("Datum der neuesten veröffentlichten Meldung (JJJJ-MM-TT)"), "date"),
     Column("adresse", _("Internetadresse der Maßnahme auf dieser Website"), "url", required=True),
 ]
-NUMBER_KINDS = ("integer", "number")
 
 
 def export_queryset(queryset):
@@ -134,28 +95,6 @@ def measure_row(measure) -> dict:
     return {key: None if value == "" else value for key, value in row.items()}
 
 
-class _JSONEncoder(DjangoJSONEncoder):
-    """Amounts as JSON numbers (DjangoJSONEncoder would write them as strings)."""
-
-    def default(self, o):
-        if isinstance(o, Decimal):
-            return float(o)
-        return super().default(o)
-
-
-def _cell(value):
-    """A value for CSV and XLSX: text neutralised against formula injection, ja/nein for booleans."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nein"
-    if isinstance(value, str):
-        return neutralise_formula(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
 def filename(concept, fmt):
     return f"{concept.slug}-massnahmen.{fmt}"
 
@@ -166,64 +105,36 @@ def licence(concept) -> dict:
     return {"name": chosen.value, "titel": str(chosen.label), "uri": chosen.uri, "text": chosen.text_url}
 
 
+def concept_head(concept) -> dict:
+    """What every JSON download of a concept says before its rows."""
+    return {
+        "konzept": {
+            "titel": concept.title,
+            "laufzeit": [concept.start_year, concept.end_year],
+            "demonstration": concept.is_demo,
+            "adresse": absolute(reverse("dashboard", args=[concept.slug])),
+            "lizenz": licence(concept),
+            "beschreibung_der_daten": absolute(reverse("data_package", args=[concept.slug])),
+        }
+    }
+
+
+def document_properties(concept, title) -> dict:
+    """The XLSX document properties of a concept's download: title, publisher and licence."""
+    terms = licence(concept)
+    return {
+        "title": f"{title}: {concept.title}",
+        "creator": str(PUBLISHER),
+        "description": f"{_('Lizenz')}: {terms['titel']} ({terms['text']})",
+        "custom": [("Lizenz", terms["titel"]), ("Lizenz-URI", terms["uri"])],
+    }
+
+
 def export_response(fmt: str, concept, measures) -> HttpResponse:
     rows = [measure_row(measure) for measure in export_queryset(measures)]
-    response = HttpResponse(content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename(concept, fmt)}"'
-    if fmt == "json":
-        document = {
-            "konzept": {
-                "titel": concept.title,
-                "laufzeit": [concept.start_year, concept.end_year],
-                "demonstration": concept.is_demo,
-                "adresse": absolute(reverse("dashboard", args=[concept.slug])),
-                "lizenz": licence(concept),
-                "beschreibung_der_daten": absolute(reverse("data_package", args=[concept.slug])),
-            },
-            "anzahl": len(rows),
-            "massnahmen": rows,
-        }
-        response.content = json.dumps(document, cls=_JSONEncoder, ensure_ascii=False, indent=1)
-    elif fmt in CSV_DELIMITERS:
-        # A byte order mark so that spreadsheet programs read the file as UTF-8.
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer, delimiter=CSV_DELIMITERS[fmt])
-        writer.writerow([column.key for column in COLUMNS])
-        for row in rows:
-            writer.writerow([_cell(row[column.key]) for column in COLUMNS])
-        response.content = buffer.getvalue().encode("utf-8")
-    else:
-        response.content = _xlsx(concept, rows)
-    return response
-
-
-def _xlsx(concept, rows) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.packaging.custom import StringProperty
-
-    workbook = Workbook(write_only=True)
-    # The document properties carry title, publisher and licence (File → Properties).
-    terms = licence(concept)
-    workbook.properties.title = f"{_('Maßnahmen')}: {concept.title}"
-    workbook.properties.creator = str(PUBLISHER)
-    workbook.properties.description = f"{_('Lizenz')}: {terms['titel']} ({terms['text']})"
-    workbook.properties.language = "de"
-    workbook.custom_doc_props.append(StringProperty(name="Lizenz", value=terms["titel"]))
-    workbook.custom_doc_props.append(StringProperty(name="Lizenz-URI", value=terms["uri"]))
-    sheet = workbook.create_sheet(str(_("Maßnahmen")))
-    sheet.append([column.key for column in COLUMNS])
-    for row in rows:
-        values = []
-        for column in COLUMNS:
-            value = row[column.key]
-            # Numbers stay numbers; everything else is written as neutralised text.
-            is_number = column.kind in NUMBER_KINDS and value is not None
-            values.append((value if isinstance(value, int) else float(value)) if is_number else _cell(value))
-        sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheet = str(_("Maßnahmen"))
+    table = Table(COLUMNS, rows, sheet, "massnahmen", concept_head(concept), document_properties(concept, sheet))
+    return table_response(fmt, table, filename=filename(concept, fmt))
 
 
 # Table Schema (https://specs.frictionlessdata.io/table-schema/) of the columns above: tools that

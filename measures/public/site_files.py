@@ -11,7 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from .addresses import absolute
+from ..addresses import absolute
 from .cache import public_page
 from .sitemaps import PublicPagesSitemap, public_entries
 

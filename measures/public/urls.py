@@ -2,12 +2,12 @@
 
 import re
 
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from ..models import SitePage
-from . import dcat, embeds, site_files, views
+from ..tables import FORMATS
+from . import dcat, embeds, indicators, site_files, views
 from .feeds import ConceptUpdatesFeed
-from .opendata import FORMATS
 
 
 class SitePageConverter:
@@ -32,7 +32,16 @@ register_converter(SitePageConverter, "sitepage")
 register_converter(ExportFormatConverter, "exportformat")
 register_converter(CatalogueFormatConverter, "catalogueformat")
 
+# The indicators of a concept, their pages and open data (namespace "indicators").
+indicator_patterns = [
+    path("<slug:concept_slug>/indikatoren/", indicators.indicator_list, name="list"),
+    path("<slug:concept_slug>/indikatoren/<int:number>/", indicators.indicator_detail, name="detail"),
+    path("<slug:concept_slug>/indikatoren.<exportformat:fmt>", indicators.indicator_export, name="export"),
+    path("<slug:concept_slug>/indikatorwerte.<exportformat:fmt>", indicators.value_export, name="values"),
+]
+
 urlpatterns = [
+    path("", include((indicator_patterns, "indicators"))),
     path("", views.home, name="home"),
     path("robots.txt", site_files.robots_txt, name="robots_txt"),
     path("sitemap.xml", site_files.sitemap_xml, name="sitemap_xml"),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import proposals
 from .views import reports, review, rounds
 
 app_name = "staff"
@@ -21,4 +22,12 @@ urlpatterns = [
     path("berichtsrunden/<int:pk>/bericht.pdf", rounds.round_report_pdf, name="round_report_pdf"),
     path("berichtsrunden/<int:pk>/bericht.xlsx", rounds.round_report_xlsx, name="round_report_xlsx"),
     path("berichtsrunden/<int:pk>/archiv/<int:archive_pk>.pdf", rounds.round_archive, name="round_archive"),
+    # Values of indicators: a unit proposes, the Büro publishes or returns.
+    path(
+        "meine-massnahmen/<int:measure_pk>/indikatoren/<int:indicator_pk>/wert/",
+        proposals.proposal_create,
+        name="indicator_propose",
+    ),
+    path("meine-massnahmen/indikatorwerte/<int:pk>/", proposals.proposal_edit, name="indicator_proposal_edit"),
+    path("pruefung/indikatorwerte/<int:pk>/", proposals.proposal_review, name="indicator_proposal_review"),
 ]

@@ -12,8 +12,8 @@ from django.utils.formats import number_format
 
 from ..choices import CURRENCY_ICONS, ON_TRACK_ICONS, Currency, OnTrack, UpdateState
 from ..currency import currency_rule_for
+from ..indicators.columns import INDICATOR_COLUMNS, VALUE_COLUMNS
 from ..indicators.data import indicator_states, on_track_counts, public_indicators
-from ..indicators.opendata import INDICATOR_COLUMNS, VALUE_COLUMNS
 from ..indicators.report import indicator_report_rows
 from ..models import Goal, Indicator, IndicatorValueProposal, Measure, Milestone
 

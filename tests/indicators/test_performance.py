@@ -3,7 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -37,7 +38,10 @@ PUBLIC = [
 
 @pytest.fixture
 def memory_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        for alias in ("default", "pages")
+    }
 
 
 def _grow(concept, *, indicators: int, values: int, proposals: int, author):
@@ -86,14 +90,10 @@ def _grow(concept, *, indicators: int, values: int, proposals: int, author):
 
 
 def _counts(client, urls):
-    from measures.public.cache import forget_local_pages
-    from measures.versions import forget_local_version
-
     counts = {}
     for url in urls:
-        cache.clear()
-        forget_local_version()
-        forget_local_pages()
+        for alias in settings.CACHES:
+            caches[alias].clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, url

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from measures.indicators.opendata import INDICATOR_COLUMNS, VALUE_COLUMNS
+from measures.indicators.columns import INDICATOR_COLUMNS, VALUE_COLUMNS
 from measures.models import Concept, Indicator, IndicatorValueProposal, Measure, Milestone
 from tests.public.test_no_leak import readable_text
 
@@ -176,9 +176,10 @@ def test_open_data_page_documents_the_new_columns(client, concept):
     assert 'href="/testkonzept/indikatorwerte.csv"' in content
 
 
-def test_a_new_value_changes_the_page_at_once(client, with_values):
+def test_a_new_value_changes_the_page_once_committed(client, with_values, django_capture_on_commit_callbacks):
     etag = client.get("/testkonzept/indikatoren/1/")["ETag"]
-    add_value(with_values, date(2026, 3, 31), "5.9")
+    with django_capture_on_commit_callbacks(execute=True):
+        add_value(with_values, date(2026, 3, 31), "5.9")
     response = client.get("/testkonzept/indikatoren/1/", headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert "5,9 %" in response.content.decode()
@@ -191,23 +192,31 @@ def test_text_cells_are_neutralised_against_formulas(client, with_values):
     assert "'=HYPERLINK(1)" in csv_text
 
 
-def test_milestones_rounds_and_links_change_the_public_pages_at_once(client, indicator, measure, concept, goal):
+def test_milestones_rounds_and_links_change_the_public_pages_once_committed(
+    client, indicator, measure, concept, goal, django_capture_on_commit_callbacks
+):
     from measures.models import ReportRound
 
     def etag(url):
         return client.get(url)["ETag"]
 
     before = etag("/testkonzept/massnahmen/1.1/")
-    milestone = Milestone.objects.create(measure=measure, title="Neu", planned_on=date(2025, 1, 31))
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone = Milestone.objects.create(measure=measure, title="Neu", planned_on=date(2025, 1, 31))
     after = etag("/testkonzept/massnahmen/1.1/")
     assert after != before and "Neu" in client.get("/testkonzept/massnahmen/1.1/").content.decode()
-    milestone.done_on = date(2025, 2, 1)
-    milestone.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone.done_on = date(2025, 2, 1)
+        milestone.save()
     assert etag("/testkonzept/massnahmen/1.1/") != after
     # A new round can turn "aktuell" into "älter": the dashboard's currency counts change.
     before = etag("/testkonzept/")
-    ReportRound.objects.create(concept=concept, title="R", cut_off_date=date(2025, 6, 30), deadline=date(2025, 7, 31))
+    with django_capture_on_commit_callbacks(execute=True):
+        ReportRound.objects.create(
+            concept=concept, title="R", cut_off_date=date(2025, 6, 30), deadline=date(2025, 7, 31)
+        )
     assert etag("/testkonzept/") != before
     before = etag("/testkonzept/ziele/1/")
-    indicator.goals.remove(goal)
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator.goals.remove(goal)
     assert etag("/testkonzept/ziele/1/") != before

@@ -1,5 +1,6 @@
 """Nothing unpublished or internal reaches any public page, export, feed or JSON."""
 
+import html
 import io
 import zipfile
 
@@ -72,7 +73,8 @@ def readable_text(response) -> str:
     """The response as text; an XLSX file is a zip of XML parts, all of which are read."""
     if response["Content-Type"].startswith("application/vnd.openxmlformats"):
         with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
-            return "".join(archive.read(name).decode() for name in archive.namelist())
+            # Character references as well (openpyxl writes „ä“ as &#228;).
+            return html.unescape("".join(archive.read(name).decode() for name in archive.namelist()))
     return response.content.decode()
 
 

@@ -1,22 +1,20 @@
-"""Open data of the public indicators and their values, as CSV, XLSX and JSON.
+"""The open-data tables of the public indicators and their values: columns and rows.
 
-In the column form of ``measures/public/opendata.py`` (same ``Column``, same cell rules), so
-that the page „Offene Daten“ and a schema can describe both from their lists. Values pass
-through ``disclose``: a withheld value has no number, only the note in ``schutz_kleiner_gruppen``.
+In the column form of ``measures/tables.py`` (same ``Column``, same cells and writer as the
+measures' downloads), so that the page „Offene Daten“ describes both from their lists. Values
+pass through ``disclose``: a withheld value has no number, only the note in
+``schutz_kleiner_gruppen``. The public wing serves them (measures/public/indicators.py).
 """
 
-import csv
-import io
-import json
 from decimal import Decimal
 
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..addresses import absolute
 from ..choices import Direction, Frequency, OnTrack
 from ..models import IndicatorValue, Measure
-from ..public.opendata import FORMATS, Column, _cell, _JSONEncoder
+from ..tables import Column
 from .data import indicator_states
 from .disclosure import disclose_many
 
@@ -72,7 +70,7 @@ def _number(value):
     return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
 
 
-def indicator_rows(concept, indicators, request) -> list[dict]:
+def indicator_rows(concept, indicators) -> list[dict]:
     states = indicator_states(indicators.prefetch_related("goals"))
     linked = _public_measure_codes(indicators)
     rows = []
@@ -100,9 +98,7 @@ def indicator_rows(concept, indicators, request) -> list[dict]:
                 "im_plan": str(state.label),
                 "ziele": "; ".join(str(goal.number) for goal in sorted(indicator.goals.all(), key=lambda g: g.number)),
                 "massnahmen": "; ".join(linked.get(indicator.pk, [])),
-                "adresse": request.build_absolute_uri(
-                    reverse("indicators:detail", args=[concept.slug, indicator.number])
-                ),
+                "adresse": absolute(reverse("indicators:detail", args=[concept.slug, indicator.number])),
             }
         )
     return rows
@@ -120,7 +116,7 @@ def _public_measure_codes(indicators) -> dict:
     return codes
 
 
-def value_rows(concept, indicators, request) -> list[dict]:
+def value_rows(concept, indicators) -> list[dict]:
     by_id = {indicator.pk: indicator for indicator in indicators.select_related("concept")}
     values = (
         IndicatorValue.objects.filter(indicator__in=list(by_id))
@@ -143,55 +139,7 @@ def value_rows(concept, indicators, request) -> list[dict]:
                 "schutz_kleiner_gruppen": value.withheld_text,
                 "vorlaeufig": value.provisional,
                 "anmerkung": value.note,
-                "adresse": request.build_absolute_uri(
-                    reverse("indicators:detail", args=[concept.slug, indicator.number])
-                ),
+                "adresse": absolute(reverse("indicators:detail", args=[concept.slug, indicator.number])),
             }
         )
     return rows
-
-
-def table_response(fmt: str, *, concept, request, name: str, sheet: str, key: str, columns, rows) -> HttpResponse:
-    """``rows`` as a download in ``fmt``; the JSON is an object with ``konzept``, ``anzahl`` and ``key``."""
-    response = HttpResponse(content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{concept.slug}-{name}.{fmt}"'
-    if fmt == "json":
-        document = {
-            "konzept": {
-                "titel": concept.title,
-                "laufzeit": [concept.start_year, concept.end_year],
-                "demonstration": concept.is_demo,
-                "adresse": request.build_absolute_uri(reverse("dashboard", args=[concept.slug])),
-            },
-            "anzahl": len(rows),
-            key: rows,
-        }
-        response.content = json.dumps(document, cls=_JSONEncoder, ensure_ascii=False, indent=1)
-        return response
-    header = [column.key for column in columns]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # so that spreadsheet programs read UTF-8
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows([_cell(row[column.key]) for column in columns] for row in rows)
-        response.content = buffer.getvalue().encode("utf-8")
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet)
-    worksheet.append(header)
-    for row in rows:
-        worksheet.append(
-            [
-                float(row[column.key])
-                if column.kind == "number" and row[column.key] is not None
-                else _cell(row[column.key])
-                for column in columns
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response.content = buffer.getvalue()
-    return response

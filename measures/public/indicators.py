@@ -1,4 +1,4 @@
-"""Public indicator pages and open data; read through ``published()`` and ``disclose`` only."""
+"""Public indicator pages and their open data; read through ``published()`` and ``disclose`` only."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ..choices import OnTrack
+from ..indicators import columns
+from ..indicators.data import indicator_page, indicator_states, on_track_counts, public_indicators
 from ..models import Concept
-from ..public.cache import public_page
-from ..public.opendata import FORMAT_LABELS
-from . import opendata
-from .data import indicator_page, indicator_states, on_track_counts, public_indicators
+from ..tables import FORMAT_LABELS, Table, table_response
+from .cache import public_page
+from .opendata import concept_head, document_properties
 
 
 def _published_concept(slug) -> Concept:
@@ -62,33 +63,33 @@ EXPORTS = {
         "indikatoren",
         _lazy("Indikatoren"),
         "indikatoren",
-        opendata.INDICATOR_COLUMNS,
-        opendata.indicator_rows,
+        columns.INDICATOR_COLUMNS,
+        columns.indicator_rows,
     ),
-    "values": ("indikatorwerte", _lazy("Indikatorwerte"), "werte", opendata.VALUE_COLUMNS, opendata.value_rows),
+    "values": ("indikatorwerte", _lazy("Indikatorwerte"), "werte", columns.VALUE_COLUMNS, columns.value_rows),
 }
 
 
-def _export(request, concept_slug, fmt, what):
+def _export(concept_slug, fmt, what):
     concept = _published_concept(concept_slug)
-    name, sheet, key, columns, rows = EXPORTS[what]
-    return opendata.table_response(
-        fmt,
-        concept=concept,
-        request=request,
-        name=name,
-        sheet=str(sheet),
-        key=key,
-        columns=columns,
-        rows=rows(concept, public_indicators(concept), request),
+    name, sheet, key, table_columns, rows = EXPORTS[what]
+    sheet = str(sheet)
+    table = Table(
+        table_columns,
+        rows(concept, public_indicators(concept)),
+        sheet,
+        key,
+        concept_head(concept),
+        document_properties(concept, sheet),
     )
+    return table_response(fmt, table, filename=f"{concept.slug}-{name}.{fmt}")
 
 
 @public_page
 def indicator_export(request, concept_slug, fmt):
-    return _export(request, concept_slug, fmt, "indicators")
+    return _export(concept_slug, fmt, "indicators")
 
 
 @public_page
 def value_export(request, concept_slug, fmt):
-    return _export(request, concept_slug, fmt, "values")
+    return _export(concept_slug, fmt, "values")

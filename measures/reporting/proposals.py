@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ..choices import UpdateState
+from ..indicators.services import ProposalError, proposal_publish, proposal_return, proposal_submit
 from ..models import Indicator, IndicatorValue, IndicatorValueProposal
-from ..reporting.access import buero_page, get_measure_for_user, staff_page
-from .forms import ProposalForm, ReviewForm
-from .services import ProposalError, proposal_publish, proposal_return, proposal_submit
+from .access import buero_page, get_measure_for_user, staff_page
+from .proposal_forms import ProposalForm, ReviewForm
 
 RECENT_VALUES = 6
 
