@@ -3,16 +3,9 @@ that have none."""
 
 from django.middleware.gzip import GZipMiddleware
 
-from .errors import render_error_page
+from measures.public.cache import COMPRESSIBLE_TYPES
 
-COMPRESSIBLE_TYPES = (
-    "text/",
-    "application/json",
-    "application/atom+xml",
-    "application/xml",
-    "application/javascript",
-    "image/svg+xml",
-)
+from .errors import render_error_page
 
 
 def _cache_directives(response) -> set[str]:

@@ -9,8 +9,10 @@
    is answered before sessions, authentication, messages, history and login protection run.
 """
 
+import gzip
 import hashlib
 import logging
+import re
 from calendar import timegm
 from datetime import datetime, time
 from functools import wraps
@@ -22,6 +24,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.text import compress_string
 from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -29,6 +32,18 @@ from django.views.decorators.http import require_safe
 from ..versions import data_version, versioned_get
 
 logger = logging.getLogger(__name__)
+
+# Responses worth compressing (integration.middleware.PublicCompressionMiddleware compresses the
+# public ones of these types; a kept page is stored compressed and sent as it is).
+COMPRESSIBLE_TYPES = (
+    "text/",
+    "application/json",
+    "application/atom+xml",
+    "application/xml",
+    "application/javascript",
+    "image/svg+xml",
+)
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 PAGE_TIMEOUT = 60 * 60 * 24
 # Headers of a rendered page that a kept copy must carry again. Set-Cookie never: a response
@@ -183,16 +198,29 @@ class PublicPageCacheMiddleware:
             and "public" in response.get("Cache-Control", "")
         ):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            caches["pages"].set(
-                key, {"version": version, "content": response.content, "headers": headers}, PAGE_TIMEOUT
-            )
+            # Stored compressed: a fifth of the bytes to read and unpickle, and sent as it is to
+            # every browser (they all accept gzip) instead of being compressed again per request.
+            kept = {"version": version, "gzip": compress_string(response.content), "headers": headers}
+            caches["pages"].set(key, kept, PAGE_TIMEOUT)
         return response
 
     @staticmethod
     def _respond(request, kept):
-        response = HttpResponse(kept["content"])
-        for name, value in kept["headers"].items():
+        headers = kept["headers"]
+        compressible = headers.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES)
+        if compressible and _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            response = HttpResponse(kept["gzip"])
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(gzip.decompress(kept["gzip"]))
+        for name, value in headers.items():
             response[name] = value
+        response["Content-Length"] = str(len(response.content))
+        if compressible:
+            patch_vary_headers(response, ["Accept-Encoding"])
+            # As GZipMiddleware does: the compressed body is not byte-equal to the plain one.
+            if response.has_header("Content-Encoding") and response.get("ETag", "").startswith('"'):
+                response["ETag"] = "W/" + response["ETag"]
         last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
         answer = get_conditional_response(
             request, etag=response.get("ETag"), last_modified=last_modified, response=response

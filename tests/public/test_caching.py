@@ -257,3 +257,22 @@ def test_an_unreadable_cache_never_takes_a_page_down(client, world, monkeypatch,
     assert response.status_code == 200
     assert "Stelle A" in response.content.decode()
     assert "Page cache not readable" in caplog.text
+
+
+def test_a_kept_page_goes_out_compressed_to_browsers_and_plain_to_others(client, world):
+    import gzip
+
+    rendered = client.get("/testkonzept/").content  # rendered, kept
+    compressed = client.get("/testkonzept/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert compressed["ETag"].startswith('W/"')
+    assert int(compressed["Content-Length"]) == len(compressed.content)
+    assert gzip.decompress(compressed.content) == rendered
+    plain = client.get("/testkonzept/")
+    assert not plain.has_header("Content-Encoding")
+    assert plain.content == rendered
+    assert client.get("/testkonzept/", headers={"If-None-Match": compressed["ETag"]}).status_code == 304
+    client.get("/testkonzept/massnahmen.xlsx")  # rendered, kept
+    xlsx = client.get("/testkonzept/massnahmen.xlsx", headers={"Accept-Encoding": "gzip"})
+    assert not xlsx.has_header("Content-Encoding")  # a zip archive gains nothing from gzip
