@@ -64,7 +64,12 @@ OIDC_PROVIDER := tests/accounts/oidc_provider
 $(OIDC_PROVIDER)/node_modules/.package-lock.json: $(OIDC_PROVIDER)/package-lock.json
 	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund
 
-test: $(VENV)/.installed $(OIDC_PROVIDER)/node_modules/.package-lock.json
+# The Nu Html Checker (npm package vnu-jar) of the HTML validity test; runs with Java.
+# --ignore-scripts: its postinstall would fetch a Java runtime of its own.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+test: $(VENV)/.installed $(OIDC_PROVIDER)/node_modules/.package-lock.json node_modules/.package-lock.json
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

@@ -7,7 +7,8 @@
 - the stack floor: the same 20 KB page from a view behind the project's whole middleware stack
   (bench/urls.py, /bench-minimal/);
 - the dashboard, the measure list and a measure page of the 50-measure demo concept, with the
-  default database cache, as an anonymous visitor (no cookies) sees them.
+  default database cache, as an anonymous visitor (no cookies) sees them: once as wrk asks for
+  them (no Accept-Encoding) and once as a browser does (gzip accepted).
 
 Each is served by gunicorn with the same command line (2 sync workers, no configuration file)
 and loaded with the same wrk settings (-t2 -c16). The targets take turns, round after round, so
@@ -111,9 +112,10 @@ def start_gunicorn(env, application: str, probe: str) -> tuple[subprocess.Popen,
     raise SystemExit(f"gunicorn did not start: {application}")
 
 
-def wrk(port: int, path: str, duration: int) -> dict:
+def wrk(port: int, path: str, duration: int, headers=()) -> dict:
+    header_args = [argument for header in headers for argument in ("-H", header)]
     output = subprocess.run(
-        ["wrk", "--latency", "-t2", "-c16", f"-d{duration}s", f"http://127.0.0.1:{port}{path}"],
+        ["wrk", "--latency", "-t2", "-c16", *header_args, f"-d{duration}s", f"http://127.0.0.1:{port}{path}"],
         capture_output=True,
         text=True,
         check=True,
@@ -157,18 +159,22 @@ def main():
 
     floor, floor_port = start_gunicorn(floor_environment(), "bench.floor.wsgi:application", "/")
     app, app_port = start_gunicorn(env, "integration.wsgi:application", "/bench-minimal/")
+    # As wrk sends them (no Accept-Encoding), and as browsers do (gzip accepted): the floor sends
+    # its 20 KB page plain either way; the application sends kept pages compressed to browsers.
+    browser = ("Accept-Encoding: gzip, deflate, br",)
     targets = {
-        "Boden (nur Django)": (floor_port, "/"),
-        "Boden (ganzer Stack)": (app_port, "/bench-minimal/"),
-        **{name: (app_port, path) for name, path in DEMO_PAGES.items()},
+        "Boden (nur Django)": (floor_port, "/", ()),
+        "Boden (ganzer Stack)": (app_port, "/bench-minimal/", ()),
+        **{name: (app_port, path, ()) for name, path in DEMO_PAGES.items()},
+        **{f"{name}, gzip": (app_port, path, browser) for name, path in DEMO_PAGES.items()},
     }
     try:
-        for port, path in targets.values():
-            wrk(port, path, 2)  # warm-up: connections, the kept pages
+        for port, path, headers in targets.values():
+            wrk(port, path, 2, headers)  # warm-up: connections, the kept pages
         results = {name: [] for name in targets}
         for _round in range(args.rounds):
-            for name, (port, path) in targets.items():
-                results[name].append(wrk(port, path, args.duration))
+            for name, (port, path, headers) in targets.items():
+                results[name].append(wrk(port, path, args.duration, headers))
         floor_rate = statistics.median(result["rate"] for result in results["Boden (nur Django)"])
         print(f"\n50 Maßnahmen, Median aus {args.rounds} Runden:")
         print(f"{'Ziel':<22}{'Anfragen/s':>12}{'Anteil am Boden':>17}{'Median ms':>11}   Runden (Anfragen/s)")
