@@ -35,6 +35,17 @@ PUBLIC_URLS = [
     "/offene-daten/",
     "/impressum/",
     "/en/testkonzept/",
+    "/testkonzept/massnahmen.semikolon.csv",
+    "/testkonzept/datapackage.json",
+    "/testkonzept/indikatoren/",
+    "/testkonzept/indikatoren.csv",
+    "/testkonzept/indikatorwerte.json",
+    "/testkonzept/einbetten/",
+    "/testkonzept/handlungsfelder/1/einbetten/",
+    "/testkonzept/massnahmen/1.1/einbetten/",
+    "/sitemap.xml",
+    "/dcat/catalog.ttl",
+    "/dcat/catalog.jsonld",
 ]
 
 
@@ -276,3 +287,34 @@ def test_a_kept_page_goes_out_compressed_to_browsers_and_plain_to_others(client,
     client.get("/testkonzept/massnahmen.xlsx")  # rendered, kept
     xlsx = client.get("/testkonzept/massnahmen.xlsx", headers={"Accept-Encoding": "gzip"})
     assert not xlsx.has_header("Content-Encoding")  # a zip archive gains nothing from gzip
+
+
+def test_every_public_address_is_a_public_page_or_a_fixed_file():
+    """No public view without validators and Cache-Control: each pattern of the public wing is a
+    ``public_page`` (data behind it) or one of the fixed files with their own long lifetime."""
+    from django.urls import URLResolver
+
+    from measures.public import urls
+
+    fixed = {"robots_txt", "favicon_ico"}
+
+    def patterns(resolver_patterns):
+        for pattern in resolver_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from patterns(pattern.url_patterns)
+            else:
+                yield pattern
+
+    found = list(patterns(urls.urlpatterns))
+    assert len(found) > 20
+    for pattern in found:
+        if pattern.callback.__name__ in fixed:
+            continue
+        assert hasattr(pattern.callback, "public_page"), pattern.name
+
+
+@pytest.mark.parametrize("url", ["/robots.txt", "/favicon.ico"])
+def test_fixed_files_are_public_with_a_long_lifetime(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"] and "max-age=86400" in response["Cache-Control"]
