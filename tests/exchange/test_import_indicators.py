@@ -421,3 +421,22 @@ def test_confirm_looks_up_indicators_groups_and_measures_once(indicator, buero_u
     first_lookups = [sql for sql in queries if lookup.match(sql) and "LIMIT" not in sql]
     # The concept's indicators (with their measures prefetched) and the breakdown groups.
     assert len(first_lookups) == 3
+
+
+def test_a_file_with_only_the_values_sheet_is_summed_up_by_its_sheet(buero_client, indicator):
+    """A later addition of values: the summary names the sheet, not measures that the file has none of."""
+    data = workbook({"Indikatorwerte": [VALUE_HEADERS, [1, "31.12.2025", "2025", "", "", "5,1", "", "ja"]]})
+
+    preview = _upload(buero_client, indicator.concept, data, "werte-2025.xlsx")
+
+    page = preview.content.decode()
+    assert preview.context["can_confirm"]
+    assert "neue Maßnahmen" not in page
+    assert "Blätter der Datei" in page and '<th scope="row">Indikatorwerte</th>' in page
+    done = buero_client.post(
+        reverse("admin:measures_measure_import_confirm", args=[preview.context["job"].pk]), follow=True
+    )
+    assert "Import abgeschlossen." in done.content.decode()
+    assert "0 neu, 0 geändert" not in done.content.decode()
+    value = IndicatorValue.objects.get(indicator=indicator, reference_date=date(2025, 12, 31))
+    assert (value.value, value.period_label, value.provisional) == (D("5.1"), "2025", True)
