@@ -161,6 +161,9 @@ class CatalogueImportExportMixin:
         State = ImportJob.State
         if job.state == State.DONE and job.record_id:
             record = job.record
+            if not record.rows_total:  # a file without measures: its sheets' counts were in the preview
+                messages.success(request, _("Import abgeschlossen."))
+                return redirect(reverse("admin:measures_importrecord_change", args=[record.pk]))
             messages.success(
                 request,
                 _(

@@ -14,8 +14,8 @@ import json
 import tablib
 from django.utils import timezone, translation
 
-from ..choices import Ampel, FundingStatus, Status, UnitKind
-from ..models import FieldOfAction, Goal, Measure, ResponsibleUnit
+from ..choices import Ampel, Direction, Frequency, FundingStatus, Status, UnitKind
+from ..models import BreakdownCategory, FieldOfAction, Goal, Indicator, Measure, ResponsibleUnit
 from ..spreadsheets import neutralise_formula
 from .resources import ImportContext
 from .sheets import MEASURES_SHEET, STATE_SHEET, VALUES_SHEET, sheets_to_write
@@ -77,7 +77,29 @@ def allowed_values(concept) -> dict:
             ],
             "Ziele": [str(n) for n in Goal.objects.filter(concept=concept).values_list("number", flat=True)],
             "Stellen": list(ResponsibleUnit.objects.order_by("name").values_list("name", flat=True)),
+            "Richtung": [str(label) for _value, label in Direction.choices],
+            "Erhebung": [str(label) for _value, label in Frequency.choices],
+            **_indicator_lists(concept),
         }
+
+
+def _indicator_lists(concept) -> dict:
+    """The measures and indicators of the concept (none without one) and the breakdown groups."""
+    categories = list(BreakdownCategory.objects.select_related("dimension"))
+    lists = {
+        "Maßnahmen": [],
+        "Indikatoren": [],
+        "Merkmale": sorted({category.dimension.name for category in categories}),
+        "Ausprägungen": list(dict.fromkeys(category.name for category in categories)),
+    }
+    if concept is not None:
+        lists["Maßnahmen"] = list(
+            Measure.objects.filter(concept=concept).order_by("sort_key").values_list("code", flat=True)
+        )
+        lists["Indikatoren"] = [
+            str(number) for number in Indicator.objects.filter(concept=concept).values_list("number", flat=True)
+        ]
+    return lists
 
 
 def render_catalogue(concept, file_format: str, *, include_internal: bool, datasets=None, with_state=True) -> bytes:

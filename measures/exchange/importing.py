@@ -71,6 +71,15 @@ class ImportOutcome:
         ]
 
     @property
+    def names_sheets(self):
+        """Whether the pages name each row's sheet: always, unless the file is the measures alone."""
+        return self.sheets != [MEASURES_SHEET]
+
+    @property
+    def has_measures(self):
+        return MEASURES_SHEET in self.sheets
+
+    @property
     def ok(self):
         return not self.problems
 

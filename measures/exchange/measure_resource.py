@@ -193,6 +193,9 @@ class MeasureResource(SheetResource):
         if problem:
             add("Stand vom", str(problem))
 
+    def publish_lookups(self):
+        self.context.add_measures(self.instances)
+
     # Writing ---------------------------------------------------------------------------
 
     def write(self, pending):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 
-from ..models import FieldOfAction, Goal, ResponsibleUnit
+from ..models import FieldOfAction, Goal, Indicator, Measure, ResponsibleUnit
 from .files import FormulaWithoutValue
 from .widgets import LINE_COLUMN, TextWidget, is_blank
 
@@ -43,6 +43,11 @@ class ImportContext:
     progress: object = None  # callable(rows_done) or None
     changed_since_export: dict = field(default_factory=dict)  # (sheet, key) -> set of columns
     rows_done: int = 0
+    # Measures and indicators by their code and number, loaded when a later sheet first names one
+    # (the measures sheet alone needs neither); the sheets of the file add theirs.
+    measures_in_file: dict = field(default_factory=dict)
+    _measures_by_code: dict | None = None
+    _indicators_by_number: dict | None = None
 
     def __post_init__(self):
         self.today = self.today or timezone.localdate()
@@ -67,6 +72,30 @@ class ImportContext:
 
     def unit_by_name(self, name):
         return self.units_by_key.get(unit_key(name))
+
+    def measures_by_code(self) -> dict:
+        if self._measures_by_code is None:
+            stored = Measure.objects.filter(concept=self.concept).only("pk", "concept_id", "code", "sort_key")
+            self._measures_by_code = {measure.code: measure for measure in stored}
+            self._measures_by_code.update(self.measures_in_file)
+        return self._measures_by_code
+
+    def add_measures(self, measures) -> None:
+        """The measures of the file's measures sheet (new ones unsaved in a preview)."""
+        found = {measure.code: measure for measure in measures if isinstance(measure.code, str) and measure.code}
+        self.measures_in_file.update(found)
+        if self._measures_by_code is not None:
+            self._measures_by_code.update(found)
+
+    def indicators_by_number(self) -> dict:
+        if self._indicators_by_number is None:
+            stored = (
+                Indicator.objects.filter(concept=self.concept)
+                .select_related("concept")
+                .prefetch_related("goals", "measures")
+            )
+            self._indicators_by_number = {indicator.number: indicator for indicator in stored}
+        return self._indicators_by_number
 
     def row_done(self):
         self.rows_done += 1
@@ -160,7 +189,8 @@ class SheetResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
-        if str(row.get(self.KEY_COLUMN) or "").strip().casefold() == self.EXAMPLE_MARKER:
+        self._is_example_row = str(row.get(self.KEY_COLUMN) or "").strip().casefold() == self.EXAMPLE_MARKER
+        if self._is_example_row:
             raise ValidationError(
                 {
                     self.KEY_COLUMN: _(
@@ -223,6 +253,8 @@ class SheetResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = {key: list(value) for key, value in (import_validation_errors or {}).items()}
+        if self._is_example_row:
+            raise ValidationError(errors)  # its cells are placeholders: checking them says nothing
 
         def add(column, message):
             errors.setdefault(column, []).append(message)

@@ -63,7 +63,10 @@ def sheet_type(title: str) -> SheetType:
 
 
 def _register_catalogue():
+    from .indicator_resource import IndicatorResource
+    from .indicator_value_sheets import IndicatorTargetResource, IndicatorValueResource
     from .measure_resource import MeasureResource
+    from .milestone_resource import MilestoneResource
     from .parts import FieldOfActionResource, GoalResource, ResponsibleUnitResource
 
     register_sheet(
@@ -108,6 +111,54 @@ def _register_catalogue():
                 "Ampel": ("Ampel", True),
                 "vorläufig": ("ja/nein", True),
                 "veröffentlicht": ("ja/nein", True),
+            },
+        )
+    )
+    register_sheet(
+        SheetType(
+            "Meilensteine",
+            MilestoneResource,
+            _("Die Meilensteine der Maßnahmen: Maßnahme (Nummer), Titel, geplant bis, erledigt am, Anmerkung."),
+            ("Beispiel", "Titel des Meilensteins", "31.12.2026", "", ""),
+            {"Maßnahme": ("Maßnahmen", True)},
+        )
+    )
+    register_sheet(
+        SheetType(
+            "Indikatoren",
+            IndicatorResource,
+            _("Die Indikatoren des Konzepts mit Einheit, Richtung, Ausgangswert, Zielen und Maßnahmen."),
+            ("Beispiel", "Erhöhung des Anteils …", "", "%", "1", "nein", "höher ist besser", "jährlich"),
+            {
+                "Werte sind Anzahlen": ("ja/nein", True),
+                "gewünschte Richtung": ("Richtung", True),
+                "Erhebung": ("Erhebung", True),
+                "Ziele": ("Ziele", False),
+                "Maßnahmen": ("Maßnahmen", False),
+                "veröffentlicht": ("ja/nein", True),
+            },
+        )
+    )
+    register_sheet(
+        SheetType(
+            "Zielwerte",
+            IndicatorTargetResource,
+            _("Die Zielwerte der Indikatoren: Indikator (Nummer), Zieldatum, Zielwert, Anmerkung."),
+            ("Beispiel", "31.12.2028", "8", ""),
+            {"Indikator": ("Indikatoren", True)},
+        )
+    )
+    register_sheet(
+        SheetType(
+            "Indikatorwerte",
+            IndicatorValueResource,
+            _("Die gemessenen Werte der Indikatoren, je Stichtag als Gesamtwert und wahlweise aufgeschlüsselt."),
+            ("Beispiel", "31.12.2025", "2025", "", "", "5", "", "nein", ""),
+            {
+                "Indikator": ("Indikatoren", True),
+                "Merkmal": ("Merkmale", True),
+                "Ausprägung": ("Ausprägungen", True),
+                "vorläufig": ("ja/nein", True),
             },
         )
     )

@@ -11,7 +11,15 @@ from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import ImportRecord, Measure, MeasureResponsibility, ResponsibleUnit
+from ..models import (
+    ImportRecord,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    MeasureResponsibility,
+    Milestone,
+    ResponsibleUnit,
+)
 from .resources import unit_key
 
 EXPORTED_AT = "Exportiert am"
@@ -48,11 +56,16 @@ def exported_at_of(table, concept):
 
 def data_changed_since(concept, moment) -> bool:
     measure_ids = Measure.objects.filter(concept=concept).values("pk")
+    indicator_ids = Indicator.objects.filter(concept=concept).values("pk")
     return (
         Measure.history.filter(concept_id=concept.pk, history_date__gt=moment).exists()
         or MeasureResponsibility.history.filter(measure_id__in=measure_ids, history_date__gt=moment).exists()
         or ResponsibleUnit.history.filter(history_date__gt=moment).exists()
         or ImportRecord.objects.filter(concept=concept, created_at__gt=moment).exists()
+        or Milestone.history.filter(measure_id__in=measure_ids, history_date__gt=moment).exists()
+        # An indicator is saved with its targets in the admin, so its history covers them too.
+        or Indicator.history.filter(concept_id=concept.pk, history_date__gt=moment).exists()
+        or IndicatorValue.history.filter(indicator_id__in=indicator_ids, history_date__gt=moment).exists()
     )
 
 
@@ -117,4 +130,39 @@ def cells_changed_since(concept, moment) -> dict:
         }
         if cells:
             marked[("Stellen", unit_key(unit.name))] = cells
+    _mark_changed_rows(marked, concept, moment)
     return marked
+
+
+def _mark_changed_rows(marked, concept, moment) -> None:
+    """The cells of milestones, indicators and values changed after ``moment``: a query or two each."""
+    from .indicator_resource import IndicatorResource
+    from .indicator_value_sheets import IndicatorValueResource
+    from .milestone_resource import MilestoneResource
+
+    sheets = [
+        (MilestoneResource, Milestone.objects.filter(measure__concept=concept).select_related("measure")),
+        (IndicatorResource, Indicator.objects.filter(concept=concept)),
+        (
+            IndicatorValueResource,
+            IndicatorValue.objects.filter(indicator__concept=concept).select_related(
+                "indicator", "category__dimension"
+            ),
+        ),
+    ]
+    for resource, current in sheets:
+        model = current.model
+        columns = [
+            (item.column_name, model._meta.get_field(item.attribute).attname)
+            for item in resource.fields.values()
+            if item.attribute
+        ]
+        changed = model.history.filter(history_date__gt=moment, id__in=current.values("pk")).values_list(
+            "id", flat=True
+        )
+        before = _latest_before(model.history, set(changed), moment)
+        for item in current.filter(pk__in=before):
+            record = before[item.pk]
+            cells = {column for column, attname in columns if getattr(record, attname) != getattr(item, attname)}
+            if cells:
+                marked[(resource.SHEET, resource.key_of(item))] = cells

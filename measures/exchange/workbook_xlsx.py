@@ -8,6 +8,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..spreadsheets import neutralise_formula
+from .indicator_widgets import ValueWidget
 from .sheets import STATE_SHEET, VALUES_SHEET, sheet_type
 from .widgets import GermanDateWidget, GermanDecimalWidget, PercentWidget
 
@@ -17,6 +18,15 @@ _TYPED_COLUMNS = {
     "Stand vom": (GermanDateWidget(), "DD.MM.YYYY"),
     "Budget (EUR)": (GermanDecimalWidget(), "#,##0.00"),
     "Fortschritt (%)": (PercentWidget(), "0"),
+    # The milestone and indicator sheets.
+    "geplant bis": (GermanDateWidget(), "DD.MM.YYYY"),
+    "erledigt am": (GermanDateWidget(), "DD.MM.YYYY"),
+    "Ausgangswert vom": (GermanDateWidget(), "DD.MM.YYYY"),
+    "Zieldatum": (GermanDateWidget(), "DD.MM.YYYY"),
+    "Stichtag": (GermanDateWidget(), "DD.MM.YYYY"),
+    "Ausgangswert": (ValueWidget(), "General"),
+    "Zielwert": (ValueWidget(), "General"),
+    "Wert": (ValueWidget(), "General"),
 }
 # Rows below the data that still get the dropdowns, for new entries.
 SPARE_ROWS = 500

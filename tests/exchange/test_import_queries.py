@@ -82,8 +82,8 @@ def test_export_reads_the_measures_and_their_relations_only(db):
 
 
 def test_the_blank_template_reads_only_the_allowed_values(db, django_assert_num_queries):
-    # Fields of action, goals (none without a concept) and the names of the units.
-    with django_assert_num_queries(3):
+    # Fields of action, goals (none without a concept), the names of the units and the breakdown groups.
+    with django_assert_num_queries(4):
         blank_template("xlsx")
 
 

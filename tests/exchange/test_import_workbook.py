@@ -127,7 +127,18 @@ def test_problems_on_the_smaller_sheets_name_their_sheet(measure, buero_user):
 def test_the_workbook_round_trip_says_no_changes(buero_client, demo):
     exported = buero_client.get(reverse("admin:measures_measure_export"), {"concept": demo.pk, "format": "xlsx"})
     book = openpyxl.load_workbook(io.BytesIO(exported.content))
-    assert book.sheetnames == ["Maßnahmen", "Handlungsfelder", "Ziele", "Stellen", "Werte", "Datenstand"]
+    assert book.sheetnames == [
+        "Maßnahmen",
+        "Handlungsfelder",
+        "Ziele",
+        "Stellen",
+        "Meilensteine",
+        "Indikatoren",
+        "Zielwerte",
+        "Indikatorwerte",
+        "Werte",
+        "Datenstand",
+    ]
     assert book["Datenstand"].sheet_state == "hidden"
     assert book["Ziele"].max_row == demo.goals.count() + 1
 
@@ -142,7 +153,16 @@ def test_the_ods_workbook_round_trip_says_no_changes(demo, buero_user):
     outcome = run_import(
         export_catalogue(demo, "ods", include_internal=True), "k.ods", concept=demo, user=buero_user, dry_run=True
     )
-    assert outcome.sheets == ["Handlungsfelder", "Ziele", "Stellen", "Maßnahmen"]
+    assert outcome.sheets == [
+        "Handlungsfelder",
+        "Ziele",
+        "Stellen",
+        "Maßnahmen",
+        "Meilensteine",
+        "Indikatoren",
+        "Zielwerte",
+        "Indikatorwerte",
+    ]
     assert outcome.ok and not outcome.has_changes
 
 
@@ -193,8 +213,18 @@ def test_the_import_uses_the_report_date_rule_of_the_form(measure, buero_user):
 def test_the_blank_template_has_examples_allowed_values_and_dropdowns(measure, buero_client, goal):
     response = buero_client.get(reverse("admin:measures_measure_template"), {"concept": measure.concept.pk})
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Maßnahmen", "Handlungsfelder", "Ziele", "Stellen", "Werte"]
-    for title in ("Maßnahmen", "Handlungsfelder", "Ziele", "Stellen"):
+    sheets = [
+        "Maßnahmen",
+        "Handlungsfelder",
+        "Ziele",
+        "Stellen",
+        "Meilensteine",
+        "Indikatoren",
+        "Zielwerte",
+        "Indikatorwerte",
+    ]
+    assert book.sheetnames == [*sheets, "Werte"]
+    for title in sheets:
         assert book[title]["A2"].value == "Beispiel"
     values = {cell.value: column for column, cell in enumerate(book["Werte"][1], 1)}
     status_column = [
@@ -224,8 +254,12 @@ def test_the_blank_template_has_examples_allowed_values_and_dropdowns(measure, b
 
     # The example rows are refused until overwritten.
     outcome = run_import(response.content, "vorlage.xlsx", concept=measure.concept, user=None, dry_run=True)
-    assert {p.sheet for p in outcome.problems} == {"Handlungsfelder", "Ziele", "Stellen", "Maßnahmen"}
-    assert all("Beispielzeile der Vorlage" in p.message for p in outcome.problems if p.column in ("Nr.", "Name"))
+    assert {p.sheet for p in outcome.problems} == set(sheets)
+    assert all(
+        "Beispielzeile der Vorlage" in p.message
+        for p in outcome.problems
+        if p.column in ("Nr.", "Name", "Maßnahme", "Indikator")
+    )
 
 
 def test_a_single_measures_sheet_of_any_name_still_works(measure, buero_user):
