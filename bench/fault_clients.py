@@ -1,5 +1,6 @@
 """The writing clients of bench/fault_run.py, people who use the staff pages through their forms,
-and the check afterwards that every write they saw acknowledged is in the database exactly once.
+their accounts and data, and the check afterwards that every write they saw acknowledged is in the
+database exactly once.
 
 - a reporter of a unit submits status reports (report form, then "Ja, zur Prüfung einreichen");
 - the Büro (password and authenticator code) publishes submitted reports on its review pages;
@@ -16,6 +17,7 @@ import html
 import http.client
 import io
 import re
+import secrets
 import threading
 import time
 import uuid
@@ -25,6 +27,53 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 MARKER = "Störungslauf"
+
+
+# --- the people ----------------------------------------------------------------------------------
+
+
+def prepare_data(import_rows: int) -> dict:
+    """The demo concepts, a reporter of the unit that leads most demo measures, two Büro accounts."""
+    from django.contrib.auth.models import Group
+    from django.db.models import Count, Q
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import roles
+    from accounts.models import Membership, User
+    from measures.choices import Role
+    from measures.demo import generate_demo
+    from measures.models import Measure, ResponsibleUnit
+
+    demo = generate_demo(measures=50, slug="demo")
+    target = generate_demo(measures=import_rows, slug="stoerungslauf")
+    accounts = {}
+    for key, username, group in (
+        ("reporter", "stoerung-meldung", roles.REPORTING),
+        ("buero", "stoerung-pruefung", roles.BUERO),
+        ("importer", "stoerung-import", roles.BUERO),
+    ):
+        password = secrets.token_urlsafe(16)
+        user, _created = User.objects.get_or_create(username=username)
+        user.is_staff = group == roles.BUERO
+        user.set_password(password)
+        user.save()
+        user.groups.set([Group.objects.get(name=group)])
+        accounts[key] = {"username": username, "password": password, "totp": secrets.token_hex(20)}
+        if group == roles.BUERO:  # the Büro logs in with its authenticator app
+            TOTPDevice.objects.update_or_create(
+                user=user, name="Störungslauf", defaults={"key": accounts[key]["totp"], "confirmed": True}
+            )
+    reporter = User.objects.get(username="stoerung-meldung")
+    lead = Q(responsibilities__role=Role.LEAD, responsibilities__measure__concept=demo)
+    unit = ResponsibleUnit.objects.annotate(led=Count("responsibilities", filter=lead)).order_by("-led").first()
+    Membership.objects.filter(user=reporter).delete()
+    Membership.objects.create(user=reporter, unit=unit)
+    measure_ids = list(Measure.objects.filter(concept=demo).editable_by(reporter).values_list("pk", flat=True))
+    rows = [(m.code, m.title, m.field_of_action.number) for m in target.measures.select_related("field_of_action")]
+    return {"accounts": accounts, "measure_ids": measure_ids, "import_concept": target.pk, "import_rows": rows}
+
+
+# --- their browser ----------------------------------------------------------------------------------
 
 
 class Session:

@@ -26,9 +26,10 @@ Exit status 1 if a target is missed.
 import argparse
 import asyncio
 import http.client
+import itertools
+import json
 import multiprocessing
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -40,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.fault_clients import run_writers, verify_writes  # noqa: E402
+from bench.fault_clients import prepare_data, run_writers, verify_writes  # noqa: E402
 from bench.load_test import PUBLIC_PATHS, fetch, free_port, manage, server_environment  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/monitor_faults"
@@ -48,47 +49,6 @@ RECOVERY_TARGET = 2.0  # seconds from a fault until every public page answers 20
 
 
 # --- data ---------------------------------------------------------------------------------------------
-
-
-def prepare_data(import_rows: int) -> dict:
-    """The demo concepts, a reporter of the unit that leads most demo measures, two Büro accounts."""
-    from django.contrib.auth.models import Group
-    from django.db.models import Count, Q
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from accounts import roles
-    from accounts.models import Membership, User
-    from measures.choices import Role
-    from measures.demo import generate_demo
-    from measures.models import Measure, ResponsibleUnit
-
-    demo = generate_demo(measures=50, slug="demo")
-    target = generate_demo(measures=import_rows, slug="stoerungslauf")
-    accounts = {}
-    for key, username, group in (
-        ("reporter", "stoerung-meldung", roles.REPORTING),
-        ("buero", "stoerung-pruefung", roles.BUERO),
-        ("importer", "stoerung-import", roles.BUERO),
-    ):
-        password = secrets.token_urlsafe(16)
-        user, _created = User.objects.get_or_create(username=username)
-        user.is_staff = group == roles.BUERO
-        user.set_password(password)
-        user.save()
-        user.groups.set([Group.objects.get(name=group)])
-        accounts[key] = {"username": username, "password": password, "totp": secrets.token_hex(20)}
-        if group == roles.BUERO:  # the Büro logs in with its authenticator app
-            TOTPDevice.objects.update_or_create(
-                user=user, name="Störungslauf", defaults={"key": accounts[key]["totp"], "confirmed": True}
-            )
-    reporter = User.objects.get(username="stoerung-meldung")
-    lead = Q(responsibilities__role=Role.LEAD, responsibilities__measure__concept=demo)
-    unit = ResponsibleUnit.objects.annotate(led=Count("responsibilities", filter=lead)).order_by("-led").first()
-    Membership.objects.filter(user=reporter).delete()
-    Membership.objects.create(user=reporter, unit=unit)
-    measure_ids = list(Measure.objects.filter(concept=demo).editable_by(reporter).values_list("pk", flat=True))
-    rows = [(m.code, m.title, m.field_of_action.number) for m in target.measures.select_related("field_of_action")]
-    return {"accounts": accounts, "measure_ids": measure_ids, "import_concept": target.pk, "import_rows": rows}
 
 
 def ensure_database(url: str) -> str:
@@ -132,7 +92,7 @@ async def inject_faults(plan, started, master, url, database, workers, faults):
         fault = {"kind": kind}
         if kind == "kill":
             before = worker_pids(master)
-            fault["t0"] = time.monotonic()
+            fault["t0"], fault["wall"] = time.monotonic(), time.time()
             os.kill(before[0], signal.SIGKILL)
             fault["t1"] = time.monotonic()
             fault["detail"] = f"Worker {before[0]}"
@@ -144,7 +104,7 @@ async def inject_faults(plan, started, master, url, database, workers, faults):
                     break
                 await asyncio.sleep(0.02)
         else:
-            fault["t0"] = time.monotonic()
+            fault["t0"], fault["wall"] = time.monotonic(), time.time()
             ended = await asyncio.to_thread(terminate_connections, url, database)
             fault["t1"] = time.monotonic()
             fault["detail"] = f"{ended} Verbindungen beendet"
@@ -210,6 +170,28 @@ def per_fault(faults, log, started):
     return result
 
 
+def server_gaps(faults, access_log: Path) -> None:
+    """Per fault, from gunicorn's access log: the longest pause without a 200 answer to a public page
+    in the 5 s after the fault (the readers' figures add the wait in the queue in front of the workers)."""
+    from datetime import datetime
+
+    answers = sorted(
+        datetime.fromisoformat(entry["time"]).timestamp()
+        for entry in map(json.loads, filter(lambda line: '"gunicorn.access"' in line, access_log.open()))
+        if entry["status"] == "200" and entry["path"] in PUBLIC_PATHS
+    )
+    for fault in faults:
+        ends = [fault["wall"], *(end for end in answers if fault["wall"] < end < fault["wall"] + 5)]
+        fault["server"] = max((b - a for a, b in itertools.pairwise(ends)), default=float("inf"))
+
+
+def _percentiles(values) -> str:
+    values = sorted(values)
+    if not values:
+        return "–"
+    return f"p50 {values[len(values) // 2] * 1000:.0f} ms, p99 {values[int(len(values) * 0.99)] * 1000:.0f} ms"
+
+
 def _line(entry, t0) -> str:
     who, method, path, status, start, end = entry
     return f"{who:<8} {method:<4} {path:<34} {status!s:<18} {start - t0:+6.2f} → {end - t0:+6.2f} s"
@@ -225,8 +207,7 @@ def report(log, analysis, checked, options, load_before) -> list[str]:
     print(f"Maschine: {os.cpu_count()} Kerne, Last {load_before:.1f} vorher, {os.getloadavg()[0]:.1f} danach")
     print(
         f"öffentliche Anfragen: {len(readers)} ({len(readers) / options.duration:.1f}/s), fehlgeschlagen: "
-        f"{sum(map(failed, readers))}; vor der ersten Störung p50 {calm[len(calm) // 2] * 1000:.0f} ms, "
-        f"p99 {calm[int(len(calm) * 0.99)] * 1000:.0f} ms"
+        f"{sum(map(failed, readers))}; Antwortzeit vor der ersten Störung {_percentiles(calm)}"
     )
     print(
         f"Anfragen der Schreibenden: {dict(writes)}, fehlgeschlagen: {sum(failed(e) for e in log if e[0] != 'reader')}"
@@ -240,6 +221,11 @@ def report(log, analysis, checked, options, load_before) -> list[str]:
         print(
             f"  alle Seiten wieder 200 nach {seconds:.2f} s (zuletzt {slowest}); je Seite: "
             + ", ".join(f"{path} {value:.2f}" for path, value in fault["recovery"].items())
+        )
+        after = [e[5] - e[4] for e in readers if fault["t1"] <= e[4] < fault["t1"] + 5 and not failed(e)]
+        print(
+            f"  längste Pause ohne 200 einer öffentlichen Seite (Zugriffsprotokoll): {fault['server']:.2f} s; "
+            f"Antwortzeit der Anfragen in den 5 s danach: {_percentiles(after)}"
         )
         print(
             f"  fehlgeschlagen, während der Störung unterwegs: {len(fault['in_flight'])}; "
@@ -367,6 +353,7 @@ def main():
     checked = verify_writes(outcome, run_started)
     if not worker_alive:
         checked["problems"].append("der Hintergrunddienst (db_worker) hat sich beendet: bench/results/fault_worker.log")
+    server_gaps(faults, log_dir / "fault_server.log")
     missed = report(log, per_fault(faults, log, started), checked, options, load_before)
     print("\nZiele erreicht." if not missed else f"\nZiele verfehlt ({len(missed)}):")
     for line in missed[:20]:
