@@ -1,9 +1,10 @@
-"""The database ends the task worker's connection in the middle of a confirmed import.
+"""The database ends the task worker's connection in the middle of an import or a preview.
 
 Found by bench/fault_run.py: PostgreSQL terminated the connection (pg_terminate_backend, as a
 restart or failover does) while the worker wrote the import; the Büro's page then said that the
 catalogue had changed since the preview, which was not true, and the upload was used up. Now the
-page says what happened, nothing is written, and the same preview can be confirmed again.
+page says what happened, nothing is written, and the same preview can be confirmed again. A preview
+that loses its connection says so too, instead of staying "running" on a dead connection.
 """
 
 from datetime import date
@@ -41,12 +42,16 @@ def connection_ended_once(monkeypatch):
     def ended_first(*args, **kwargs):
         if not ended:
             ended.append(True)
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+            _end_connection()
         return write_pending(*args, **kwargs)
 
     monkeypatch.setattr(measure_resource, "write_pending", ended_first)
     return ended
+
+
+def _end_connection():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
 
 
 def _status_file(measures):
@@ -87,3 +92,24 @@ def test_the_buero_confirms_again_after_the_database_ended_the_import(buero_clie
     assert "Import abgeschlossen: 0 neu, 2 geändert, 0 unverändert, 2 neue Sachstandsmeldungen." in done
     assert StatusUpdate.objects.filter(public_text=TEXT).count() == 2
     assert ImportRecord.objects.count() == 1
+
+
+def test_a_preview_whose_connection_ended_asks_for_the_file_again(buero_client, measure, monkeypatch):
+    check_row = measure_resource.MeasureResource.check_row
+
+    def ended_first(self, *args, **kwargs):  # while the preview checks the first row
+        monkeypatch.setattr(measure_resource.MeasureResource, "check_row", check_row)
+        _end_connection()
+
+    monkeypatch.setattr(measure_resource.MeasureResource, "check_row", ended_first)
+    buero_client.post(
+        IMPORT_URL, {"concept": measure.concept.pk, "file": SimpleUploadedFile("stand.csv", _status_file([measure]))}
+    )
+    job = ImportJob.objects.get()
+    run_worker()
+    page = buero_client.get(reverse("admin:measures_measure_import_job", args=[job.pk])).content.decode()
+    assert "Während der Prüfung brach die Verbindung zur Datenbank ab. Bitte laden Sie die Datei erneut hoch." in page
+    assert "Die Datei enthält" not in page  # not a fault of the file
+    assert 'id="import-running"' not in page
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED
