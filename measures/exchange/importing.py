@@ -9,7 +9,7 @@ lock: a second confirm of the same file finds what the first one wrote and chang
 import logging
 from dataclasses import asdict, dataclass, field
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -151,6 +151,19 @@ def _row_problems(sheet, row_result) -> list:
     return problems
 
 
+def _raise_connection_error(result) -> None:
+    """A lost database connection is no problem of the file: raised again, for the caller to say so.
+
+    django-import-export collects every exception of a sheet or row into the result; one of these
+    would otherwise be shown as a defect of the file, or as a catalogue changed since the preview.
+    """
+    errors = [error.error for error in result.base_errors]
+    errors += [error.error for row in result.rows for error in row.errors]
+    for error in errors:
+        if isinstance(error, OperationalError | InterfaceError):
+            raise error
+
+
 def _display(value) -> str:
     if value is None:
         return ""
@@ -248,6 +261,7 @@ def _apply(datasets, file_format, exported_at, *, concept, user, dry_run, includ
         resource = sheet.resource(context, preview=dry_run or bool(outcome.problems))
         resources.append(resource)
         result = resource.import_data(dataset, dry_run=False, use_transactions=False)
+        _raise_connection_error(result)
         for base_error in result.base_errors:
             logger.error("Import of sheet %s failed", sheet.title, exc_info=base_error.error)
             outcome.problems.append(

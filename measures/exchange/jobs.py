@@ -8,7 +8,7 @@ progress beside the job (``ImportProgress``) for the status page.
 import logging
 from datetime import timedelta
 
-from django.db import connection, connections
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +31,9 @@ def job_create(*, concept, user, file_name: str, data: bytes) -> ImportJob:
 
 def job_claim_for_confirm(job: ImportJob, user) -> bool:
     """Move a finished preview to the import queue, once: a second click finds nothing to claim."""
-    claimed = ImportJob.objects.filter(pk=job.pk, user=user, state=State.PREVIEWED).update(state=State.CONFIRM_QUEUED)
+    claimed = ImportJob.objects.filter(pk=job.pk, user=user, state=State.PREVIEWED).update(
+        state=State.CONFIRM_QUEUED, message=""
+    )
     if claimed:
         ImportProgress.objects.filter(job=job).update(rows_done=0, rows_total=0, updated_at=timezone.now())
     return claimed == 1
@@ -90,6 +92,22 @@ def _internal_error():
     )
 
 
+def _drop_broken_connection() -> None:
+    """After a database error outside a transaction: a dead connection is closed, so that the next
+    query opens a new one (the task worker checks its connection only between tasks)."""
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
+
+
+def _connection_lost(*, confirm: bool) -> str:
+    if confirm:
+        return _(
+            "Während des Imports brach die Verbindung zur Datenbank ab; es wurde nichts gespeichert. Sie können "
+            "den Import erneut bestätigen."
+        )
+    return _("Während der Prüfung brach die Verbindung zur Datenbank ab. Bitte laden Sie die Datei erneut hoch.")
+
+
 def _run(job, *, dry_run, claim=None):
     """``run_import`` for the job; None where it failed (the job then says why)."""
     progress = ProgressWriter(job.pk, in_transaction=not dry_run)
@@ -105,8 +123,18 @@ def _run(job, *, dry_run, claim=None):
         )
     except ImportFileError as error:
         _finish(job.pk, State.REFUSED if dry_run else State.FAILED, message=str(error))
+    except (OperationalError, InterfaceError):
+        # The database ended the connection (a restart, a failover, an administrator): the import's
+        # transaction was rolled back, the file is still there. The same step can simply run again.
+        logger.exception("Import job %s lost its database connection", job.pk)
+        _drop_broken_connection()
+        if dry_run:
+            _finish(job.pk, State.FAILED, message=_connection_lost(confirm=False))
+        else:
+            _finish(job.pk, State.PREVIEWED, message=_connection_lost(confirm=True), keep_file=True)
     except Exception:
         logger.exception("Import job %s failed", job.pk)
+        _drop_broken_connection()  # so that the job can still say that it failed
         _finish(job.pk, State.FAILED, message=_internal_error())
     finally:
         progress.close()
