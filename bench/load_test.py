@@ -86,18 +86,14 @@ def manage(environment, *arguments):
 def prepare_data(password: str) -> tuple[list[int], date]:
     """The 50-measure demo and a Büro account for the writer.
 
-    Returns the demo measures' ids and a reporting date after every demo report, so that each
-    update the writer publishes becomes its measure's current status.
+    Returns the demo measures' ids and the reporting date of the writer's updates.
     """
-    from datetime import timedelta
-
     from django.contrib.auth.models import Group
-    from django.db.models import Max
 
     from accounts import roles
     from accounts.models import User
     from measures.demo import generate_demo
-    from measures.models import Measure, StatusUpdate
+    from measures.models import Measure
 
     concept = generate_demo(measures=DEMO_MEASURES, slug=DEMO_SLUG)
     user, _created = User.objects.get_or_create(username="lasttest-buero", defaults={"is_staff": True})
@@ -111,8 +107,9 @@ def prepare_data(password: str) -> tuple[list[int], date]:
     TOTPDevice.objects.update_or_create(
         user=user, name="Lasttest", defaults={"key": _totp_key(password), "confirmed": True, "last_t": -1}
     )
-    latest = StatusUpdate.objects.filter(measure__concept=concept).aggregate(latest=Max("reporting_date"))["latest"]
-    reporting_date = max(latest or date.today(), date.today()) + timedelta(days=1)
+    # Today: a report may not be dated in the future, and among reports of the same date the one
+    # published last is the current status, so each update the writer publishes becomes it.
+    reporting_date = date.today()
     return list(Measure.objects.filter(concept=concept).values_list("pk", flat=True)), reporting_date
 
 

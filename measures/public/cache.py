@@ -7,6 +7,8 @@
    cache under its address (scheme, host, path, the query parameters the view reads) and
    language, together with the version it was rendered at. A kept page of the current version
    is answered before sessions, authentication, messages, history and login protection run.
+   After a change, the first request renders the page again; requests that arrive while it
+   does get the previous version's copy, instead of every process rendering the same page.
 """
 
 import gzip
@@ -46,6 +48,10 @@ COMPRESSIBLE_TYPES = (
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 PAGE_TIMEOUT = 60 * 60 * 24
+# After the data version moved on, one request renders a kept page anew while concurrent ones
+# still get the previous version's copy (see ``_claim_render``); rendering takes well under a
+# second, the claim lapses after this many seconds in case its process died meanwhile.
+RENDER_CLAIM_SECONDS = 10
 # Headers of a rendered page that a kept copy must carry again. Set-Cookie never: a response
 # that sets a cookie is not kept at all.
 KEPT_HEADERS = (
@@ -162,6 +168,17 @@ def _page_rule(request) -> PageRule | None:
     return getattr(match.func, "public_page", None) if match is not None else None
 
 
+def _claim_render(key: str, version: datetime) -> bool:
+    """Whether this request renders the page ``key`` for ``version``: the first request to ask
+    after the version moved on does (``add`` succeeds once). The claim lapses after
+    RENDER_CLAIM_SECONDS, so a process that dies while rendering holds nobody up for longer."""
+    try:
+        return caches["pages"].add(f"{key}:rendering:{version.timestamp()}", True, RENDER_CLAIM_SECONDS)
+    except Exception:
+        logger.warning("Page cache not writable; rendering %s", key, exc_info=True)
+        return True
+
+
 class PublicPageCacheMiddleware:
     """Answer public pages for visitors without cookies from the ``pages`` cache.
 
@@ -185,8 +202,14 @@ class PublicPageCacheMiddleware:
             # the database itself): the request is answered as if nothing were kept.
             logger.warning("Page cache not readable; answering %s without it", request.path, exc_info=True)
             return self.get_response(request)
-        if kept is not None and kept["version"] == version:
-            return self._respond(request, kept)
+        if kept is not None:
+            if kept["version"] == version:
+                return self._respond(request, kept)
+            if not _claim_render(key, version):
+                # Another process is rendering this page for the new version right now. Rather
+                # than every process rendering it at once after each publication, the others
+                # answer with the page of the previous version until the new one is stored.
+                return self._respond(request, kept)
         response = self.get_response(request)
         rule = _page_rule(request)
         if (
@@ -202,6 +225,10 @@ class PublicPageCacheMiddleware:
             # every browser (they all accept gzip) instead of being compressed again per request.
             kept = {"version": version, "gzip": compress_string(response.content), "headers": headers}
             caches["pages"].set(key, kept, PAGE_TIMEOUT)
+        elif kept is not None:
+            # The page is no longer what was kept (a measure withdrawn answers 404 now): the old
+            # copy must not be served to anybody while the next request renders again.
+            caches["pages"].delete(key)
         return response
 
     @staticmethod

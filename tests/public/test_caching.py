@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
 from measures.choices import Status, UpdateState
@@ -134,6 +135,60 @@ def test_publishing_shows_on_the_public_pages_once_committed(client, world, djan
     second = client.get("/testkonzept/", headers={"If-None-Match": first["ETag"]})
     assert second.status_code == 200
     assert "zu <strong>0</strong> noch keine Meldung" in second.content.decode()
+
+
+def _while_rendering(template_name, visit):
+    """Calls ``visit`` once, in the middle of the first rendering of ``template_name``: a second
+    visitor arriving while the first one's request renders the page."""
+    seen = []
+
+    def receiver(sender, template, **kwargs):
+        if not seen and template.name == template_name:
+            seen.append(visit())
+
+    template_rendered.connect(receiver)
+    return seen, lambda: template_rendered.disconnect(receiver)
+
+
+def test_visitors_arriving_while_a_changed_page_renders_get_the_previous_one(
+    client, world, django_capture_on_commit_callbacks
+):
+    before = client.get("/testkonzept/")
+    assert "zu <strong>1</strong> noch keine Meldung" in before.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_update(world["measures"][1], day=date(2025, 9, 30), status=Status.DONE)
+
+    meanwhile, stop = _while_rendering("measures/public/dashboard.html", lambda: Client().get("/testkonzept/"))
+    try:
+        first_after = client.get("/testkonzept/")
+    finally:
+        stop()
+    # The first visitor after the publication renders and gets the new page ...
+    assert first_after["ETag"] != before["ETag"]
+    assert "zu <strong>0</strong> noch keine Meldung" in first_after.content.decode()
+    # ... the one who came while it rendered got the previous page rather than rendering it too ...
+    assert meanwhile[0].status_code == 200
+    assert meanwhile[0]["ETag"] == before["ETag"]
+    assert "zu <strong>1</strong> noch keine Meldung" in meanwhile[0].content.decode()
+    # ... and everybody after that gets the new one, kept.
+    later = Client().get("/testkonzept/")
+    assert later["ETag"] == first_after["ETag"]
+    assert "zu <strong>0</strong> noch keine Meldung" in later.content.decode()
+
+
+def test_a_withdrawn_measure_is_not_served_from_its_kept_page(client, world, django_capture_on_commit_callbacks):
+    measure = world["measures"][0]
+    path = f"/testkonzept/massnahmen/{measure.code}/"
+    assert client.get(path).status_code == 200  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        measure.published = False
+        measure.save()
+    assert client.get(path).status_code == 404
+    # The first request after the change rendered the 404; the next visitor must not get the
+    # kept copy of the published page (the render claim for this version is still taken).
+    second = Client().get(path)
+    assert second.status_code == 404
+    assert measure.title not in second.content.decode()
 
 
 def test_drafts_submissions_and_returns_leave_kept_pages_valid(
