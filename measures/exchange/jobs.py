@@ -6,13 +6,14 @@ progress beside the job (``ImportProgress``) for the status page.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import InterfaceError, OperationalError, connection, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import ImportJob, ImportProgress
+from ..versions import data_version
 from .files import ImportFileError
 from .importing import ImportOutcome, run_import
 
@@ -75,11 +76,13 @@ class ProgressWriter:
             self.side.close()
 
 
-def _finish(job_id, state, *, outcome: ImportOutcome | None = None, message: str = "", keep_file=False):
+def _finish(job_id, state, *, outcome: ImportOutcome | None = None, message: str = "", keep_file=False, version=None):
     fields = {"state": state, "message": message}
     if outcome is not None:
         fields["result"] = outcome.to_dict()
         fields["record"] = outcome.record
+        if version is not None:
+            fields["result"]["data_version"] = version.isoformat()
     if not keep_file:
         fields["file_data"] = b""  # nothing more to do with it
     ImportJob.objects.filter(pk=job_id).update(**fields)
@@ -108,7 +111,18 @@ def _connection_lost(*, confirm: bool) -> str:
     return _("Während der Prüfung brach die Verbindung zur Datenbank ab. Bitte laden Sie die Datei erneut hoch.")
 
 
-def _run(job, *, dry_run, claim=None):
+def _unchanged_preview(job):
+    """``(outcome, data version)`` of the job's preview if it found nothing to change, else None."""
+    result = job.result or {}
+    if not result.get("data_version"):
+        return None
+    preview = ImportOutcome.from_dict(result)
+    if not preview.ok or preview.has_changes or preview.file_is_older:
+        return None
+    return preview, datetime.fromisoformat(result["data_version"])
+
+
+def _run(job, *, dry_run, claim=None, unchanged_preview=None, preview=None):
     """``run_import`` for the job; None where it failed (the job then says why)."""
     progress = ProgressWriter(job.pk, in_transaction=not dry_run)
     try:
@@ -120,6 +134,8 @@ def _run(job, *, dry_run, claim=None):
             dry_run=dry_run,
             progress=progress,
             claim=claim,
+            unchanged_preview=unchanged_preview,
+            preview=preview,
         )
     except ImportFileError as error:
         _finish(job.pk, State.REFUSED if dry_run else State.FAILED, message=str(error))
@@ -146,11 +162,13 @@ def job_run_preview(job_id) -> None:
     if not started:
         return  # already run, or deleted
     job = ImportJob.objects.select_related("concept", "user").get(pk=job_id)
+    # Read before the rows are compared: a change while they are moves the version past this one.
+    version = data_version()
     outcome = _run(job, dry_run=True)
     if outcome is None:
         return
     if outcome.ok:
-        _finish(job.pk, State.PREVIEWED, outcome=outcome, keep_file=True)
+        _finish(job.pk, State.PREVIEWED, outcome=outcome, keep_file=True, version=version)
     else:
         _finish(job.pk, State.REFUSED, outcome=outcome)
 
@@ -165,8 +183,23 @@ def job_run_confirm(job_id) -> None:
         # writes commit together or not at all.
         return ImportJob.objects.filter(pk=job.pk, state=State.CONFIRM_QUEUED).update(state=State.IMPORTING) == 1
 
-    outcome = _run(job, dry_run=False, claim=claim)
+    previewed = ImportOutcome.from_dict(job.result) if job.result else None
+    outcome = _run(job, dry_run=False, claim=claim, unchanged_preview=_unchanged_preview(job), preview=previewed)
     if outcome is None or outcome.already_done:
+        return
+    if outcome.differs_from_preview:
+        # Somebody changed the catalogue after the preview: the file would now overwrite that. The
+        # person sees what the import would do now and decides again.
+        _finish(
+            job.pk,
+            State.PREVIEWED,
+            outcome=outcome,
+            keep_file=True,
+            message=_(
+                "Seit der Vorschau hat sich der Katalog geändert; es wurde nichts gespeichert. Die Vorschau zeigt "
+                "jetzt, was der Import ändern würde. Bitte prüfen Sie sie und bestätigen Sie erneut."
+            ),
+        )
         return
     if outcome.ok:
         _finish(job.pk, State.DONE, outcome=outcome)

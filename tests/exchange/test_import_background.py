@@ -4,14 +4,17 @@ The upload answers at once with the job's page; the page shows the progress and 
 itself until the worker has finished, then the preview; the confirm likewise, then the result.
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from measures.exchange.export import export_catalogue
 from measures.models import ImportJob, ImportProgress, ImportRecord, Measure
 
 from .conftest import csv_file
@@ -82,3 +85,68 @@ def test_a_job_that_nobody_works_on_says_the_worker_is_missing(buero_client, mea
     ImportProgress.objects.filter(job=job).update(updated_at=timezone.now() - timedelta(minutes=2))
     page = buero_client.get(reverse("admin:measures_measure_import_job", args=[job.pk])).content.decode()
     assert "Vermutlich läuft der Hintergrunddienst nicht" in page
+
+
+@contextmanager
+def counting_queries():
+    """The queries the worker runs (it closes and reopens its connection, which a captured
+    query log does not survive)."""
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield executed
+
+
+def _upload_and_preview(buero_client, concept, data):
+    buero_client.post(IMPORT_URL, {"concept": concept.pk, "file": SimpleUploadedFile("katalog.xlsx", data)})
+    job = ImportJob.objects.latest("created_at")
+    run_worker()
+    return job, reverse("admin:measures_measure_import_job", args=[job.pk])
+
+
+def test_confirming_a_file_that_changes_nothing_compares_again_only_if_data_changed(buero_client, demo):
+    """The Büro re-imports its own export: the preview says „keine Änderungen“; confirming it
+    only records the import, unless somebody changed the catalogue since the preview."""
+    data = export_catalogue(demo, "xlsx", include_internal=True)
+    job, job_url = _upload_and_preview(buero_client, demo, data)
+    assert (
+        "Keine Änderungen: Der Katalog im System entspricht schon der Datei."
+        in buero_client.get(job_url).content.decode()
+    )
+    buero_client.post(reverse("admin:measures_measure_import_confirm", args=[job.pk]))
+    with counting_queries() as unchanged:
+        run_worker()
+    done = buero_client.get(job_url, follow=True).content.decode()
+    assert "Import abgeschlossen: 0 neu, 0 geändert, 12 unverändert" in done
+    assert ImportRecord.objects.get().rows_unchanged == 12
+
+    # The same file again, but a colleague changes a title in the admin between preview and
+    # confirm: the file would now undo that. Nothing is written; the new preview shows it.
+    job, job_url = _upload_and_preview(buero_client, demo, data)
+    measure = demo.measures.order_by("sort_key").first()
+    file_title = measure.title
+    measure.title = "Im Admin geändert"
+    measure.save()
+    buero_client.post(reverse("admin:measures_measure_import_confirm", args=[job.pk]))
+    with counting_queries() as compared:
+        run_worker()
+    page = buero_client.get(job_url).content.decode()
+    assert "Seit der Vorschau hat sich der Katalog geändert; es wurde nichts gespeichert." in page
+    assert "Im Admin geändert" in page and file_title in page  # old → new of the title
+    assert Measure.objects.get(pk=measure.pk).title == "Im Admin geändert"
+    assert ImportRecord.objects.count() == 1
+    # Without comparing, the confirm is a handful of queries; comparing 12 rows is many more.
+    assert len(unchanged) < len(compared) / 2, (len(unchanged), len(compared))
+
+    # Having seen it, the Büro confirms again: now the file's title is written, as shown.
+    buero_client.post(reverse("admin:measures_measure_import_confirm", args=[job.pk]))
+    run_worker()
+    assert (
+        "Import abgeschlossen: 0 neu, 1 geändert, 11 unverändert"
+        in buero_client.get(job_url, follow=True).content.decode()
+    )
+    assert Measure.objects.get(pk=measure.pk).title == file_title
