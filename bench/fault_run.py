@@ -25,7 +25,6 @@ Exit status 1 if a target is missed.
 
 import argparse
 import asyncio
-import http.client
 import itertools
 import json
 import multiprocessing
@@ -42,7 +41,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.fault_clients import prepare_data, run_writers, verify_writes  # noqa: E402
-from bench.load_test import PUBLIC_PATHS, fetch, free_port, manage, server_environment  # noqa: E402
+from bench.load_test import (  # noqa: E402
+    PUBLIC_PATHS,
+    fetch,
+    free_port,
+    manage,
+    server_environment,
+    wait_for_server,
+)
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/monitor_faults"
 RECOVERY_TARGET = 2.0  # seconds from a fault until every public page answers 200 again
@@ -249,19 +255,6 @@ def report(log, analysis, checked, options, load_before) -> list[str]:
 # --- main -------------------------------------------------------------------------------------------------
 
 
-def wait_for(port):
-    for _attempt in range(150):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    sys.exit("gunicorn did not start; see bench/results/fault_server.log")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=60, help="seconds (default 60)")
@@ -311,7 +304,7 @@ def main():
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for(port)
+            wait_for_server(port, "bench/results/fault_server.log")
             for path in PUBLIC_PATHS:  # each page once, so that the run starts with kept pages
                 asyncio.run(fetch(port, path))
             run_started = timezone.now()

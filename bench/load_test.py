@@ -327,6 +327,20 @@ def report(latencies, errors, duration, acknowledged, write_failures, lost, conc
         print(f"  {line}")
 
 
+def wait_for_server(port: int, log: str) -> None:
+    """Until gunicorn answers /healthz (30 s at most)."""
+    for _attempt in range(150):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    sys.exit(f"gunicorn did not start; see {log}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=60, help="seconds (default 60)")
@@ -365,17 +379,7 @@ def main():
             stderr=subprocess.STDOUT,
         )
         try:
-            for _attempt in range(100):
-                try:
-                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                    connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
-                    if connection.getresponse().status == 200:
-                        break
-                except OSError:
-                    pass
-                time.sleep(0.2)
-            else:
-                sys.exit("gunicorn did not start; see bench/results/server.log")
+            wait_for_server(port, "bench/results/server.log")
 
             results = multiprocessing.get_context("spawn").Queue()
             writer = multiprocessing.get_context("spawn").Process(
