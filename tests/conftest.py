@@ -4,6 +4,8 @@ People: the Büro admin, a reporter of unit A, a reporter of unit B, and anonymo
 (the plain ``client``).
 """
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -12,7 +14,16 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from accounts import roles
 from accounts.models import Membership, User
 from measures.choices import Role, UpdateState
-from measures.models import Concept, FieldOfAction, Goal, Measure, MeasureResponsibility, ResponsibleUnit
+from measures.models import (
+    Concept,
+    FieldOfAction,
+    Goal,
+    Measure,
+    MeasureResponsibility,
+    ReportRound,
+    ResponsibleUnit,
+    StatusUpdate,
+)
 from tests.second_factor import give_app
 
 
@@ -126,3 +137,41 @@ def publish_as_buero(update, buero_user):
     update.state = UpdateState.SUBMITTED
     update.save()
     return status_update_review_publish(update=update, reviewer=buero_user)
+
+
+def round_with_returned_and_submitted(
+    measure,
+    reporter,
+    *,
+    public_text="Erste Schritte.",
+    return_comment="Bitte den Fortschritt begründen.",
+    progress=None,
+):
+    """A report round of the measure's concept (cut-off 31.03.2026, deadline 30.04.2026) in which
+    the Büro returned one of ``reporter``'s reports and another one waits for review."""
+    report_round = ReportRound.objects.create(
+        concept=measure.concept,
+        title="Sachstandsbericht 2026",
+        cut_off_date=datetime.date(2026, 3, 31),
+        deadline=datetime.date(2026, 4, 30),
+    )
+    returned = StatusUpdate.objects.create(
+        measure=measure,
+        author=reporter,
+        state=UpdateState.RETURNED,
+        reporting_date=datetime.date(2026, 3, 31),
+        status="in_umsetzung",
+        progress=progress,
+        public_text=public_text,
+        return_comment=return_comment,
+        report_round=report_round,
+    )
+    submitted = StatusUpdate.objects.create(
+        measure=measure,
+        author=reporter,
+        state=UpdateState.SUBMITTED,
+        reporting_date=datetime.date(2026, 2, 28),
+        status="in_vorbereitung",
+        report_round=report_round,
+    )
+    return {"round": report_round.pk, "measure": measure.pk, "returned": returned.pk, "submitted": submitted.pk}

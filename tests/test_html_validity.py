@@ -4,7 +4,6 @@ no error. vnu.jar comes from the npm package vnu-jar (package.json, ``npm ci``) 
 Skipped with a reason where Java or the jar is missing; with REQUIRE_BROWSER=1 (CI) that fails.
 """
 
-import datetime
 import json
 import os
 import shutil
@@ -15,9 +14,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from measures.choices import UpdateState
 from measures.demo import generate_demo
-from measures.models import Concept, Measure, ReportRound, StatusUpdate
+from measures.models import Concept, Measure
+from tests.conftest import round_with_returned_and_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -86,31 +85,7 @@ def site(db, reporter_a, buero_user):
     from accounts.models import Membership
 
     Membership.objects.get_or_create(user=reporter_a, unit=unit)
-    report_round = ReportRound.objects.create(
-        concept=demo,
-        title="Sachstandsbericht 2026",
-        cut_off_date=datetime.date(2026, 3, 31),
-        deadline=datetime.date(2026, 4, 30),
-    )
-    returned = StatusUpdate.objects.create(
-        measure=measure,
-        author=reporter_a,
-        state=UpdateState.RETURNED,
-        reporting_date=datetime.date(2026, 3, 31),
-        status="in_umsetzung",
-        public_text="Erste Schritte.",
-        return_comment="Bitte den Fortschritt begründen.",
-        report_round=report_round,
-    )
-    submitted = StatusUpdate.objects.create(
-        measure=measure,
-        author=reporter_a,
-        state=UpdateState.SUBMITTED,
-        reporting_date=datetime.date(2026, 2, 28),
-        status="in_vorbereitung",
-        report_round=report_round,
-    )
-    return {"measure": measure.pk, "returned": returned.pk, "submitted": submitted.pk, "round": report_round.pk}
+    return round_with_returned_and_submitted(measure, reporter_a)
 
 
 def _collect(site, reporter_a, buero_user, tmp_path):

@@ -2,15 +2,13 @@
 every row of a measure table shows status, Ampel and progress, and the dashboard's first screen
 answers „how far is it?“ at 1280×800 and 390×844."""
 
-import datetime
-
 import pytest
 
 from accounts.models import Membership
-from measures.choices import UpdateState
 from measures.demo import generate_demo
-from measures.models import Measure, ReportRound, StatusUpdate
+from measures.models import Measure
 from tests.browser.conftest import axe_violations
+from tests.conftest import round_with_returned_and_submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "ein-sicheres-Passwort-123"
@@ -112,23 +110,13 @@ def test_measure_table_stays_a_table_with_headers_for_screen_readers(page, demo)
 def reporter_world(demo, reporter_a):
     measure = Measure.objects.filter(concept=demo, code="1.2").get()
     Membership.objects.create(user=reporter_a, unit=measure.responsibilities.first().unit)
-    report_round = ReportRound.objects.create(
-        concept=demo,
-        title="Sachstandsbericht 2026",
-        cut_off_date=datetime.date(2026, 3, 31),
-        deadline=datetime.date(2026, 4, 30),
-    )
-    returned = StatusUpdate.objects.create(
-        measure=measure,
-        author=reporter_a,
-        state=UpdateState.RETURNED,
-        reporting_date=datetime.date(2026, 3, 31),
-        status="in_umsetzung",
+    # Long German words and an e-mail address, which must wrap at 320 px.
+    return round_with_returned_and_submitted(
+        measure,
+        reporter_a,
         public_text="Integrationskonzeptumsetzungsberichterstattung mit Migrantenselbstorganisationen.",
         return_comment="Bitte den Fortschritt begründen: chancengleichheit@rathaus.potsdam.de",
-        report_round=report_round,
     )
-    return {"measure": measure.pk, "returned": returned.pk}
 
 
 def _log_in(page, username):

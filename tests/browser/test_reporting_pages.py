@@ -6,8 +6,9 @@ import pytest
 
 from accounts.models import User
 from measures.choices import UpdateState
-from measures.models import Measure, ReportRound, StatusUpdate
+from measures.models import Measure, StatusUpdate
 from tests.browser.conftest import axe_violations, log_in
+from tests.conftest import round_with_returned_and_submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "ein-sicheres-Passwort-123"
@@ -20,32 +21,7 @@ def _log_in(page, username):
 
 @pytest.fixture
 def reporting_data(measure, reporter_a, concept):
-    report_round = ReportRound.objects.create(
-        concept=concept,
-        title="Sachstandsbericht 2026",
-        cut_off_date=datetime.date(2026, 3, 31),
-        deadline=datetime.date(2026, 4, 30),
-    )
-    returned = StatusUpdate.objects.create(
-        measure=measure,
-        author=reporter_a,
-        state=UpdateState.RETURNED,
-        reporting_date=datetime.date(2026, 3, 31),
-        status="in_umsetzung",
-        progress=30,
-        public_text="Erste Schritte.",
-        return_comment="Bitte den Fortschritt begründen.",
-        report_round=report_round,
-    )
-    submitted = StatusUpdate.objects.create(
-        measure=measure,
-        author=reporter_a,
-        state=UpdateState.SUBMITTED,
-        reporting_date=datetime.date(2026, 2, 28),
-        status="in_vorbereitung",
-        report_round=report_round,
-    )
-    return {"round": report_round.pk, "measure": measure.pk, "returned": returned.pk, "submitted": submitted.pk}
+    return round_with_returned_and_submitted(measure, reporter_a, progress=30)
 
 
 @pytest.mark.parametrize(
