@@ -213,18 +213,18 @@ def run_import(
     include_internal: bool = True,
     progress=None,
     claim=None,
-    unchanged_preview=None,
     preview=None,
+    preview_version=None,
 ) -> ImportOutcome:
     """Preview (``dry_run``) or import the file into ``concept``; any problem means nothing is written.
 
     ``progress(rows_done, rows_total)`` is called now and then; ``claim()`` runs inside the
     transaction, under the concept's lock, and returns False where the import must not run
-    (its preview was confirmed already). ``unchanged_preview``: ``(outcome, data version)`` of a
-    preview that found nothing to change; while the data are still at that version, the confirm
-    records the import without comparing every row again. ``preview``: the outcome the person
-    confirmed; a confirm that would write anything it did not show (someone changed the catalogue
-    in between) writes nothing and says so.
+    (its preview was confirmed already). ``preview``: the outcome the person confirmed,
+    computed at the data version ``preview_version``. The confirm never writes anything the
+    preview did not show (someone changed the catalogue in between: it writes nothing and says
+    so); and if the preview found nothing to change and the data are still at that version, it
+    only records the import instead of comparing every row again.
     """
     with translation.override("de"):
         file_format, tables = read_catalogue(data, file_name)
@@ -258,11 +258,11 @@ def run_import(
             record = ImportRecord.objects.create(
                 concept=concept, user=user, file_name=file_name[:255], file_format=file_format
             )
-            if unchanged_preview is not None and data_version() == unchanged_preview[1]:
+            if preview is not None and _nothing_changes(preview) and data_version() == preview_version:
                 # Nothing public changed since the preview found nothing to change (every write
                 # to the catalogue moves the version on): comparing 5,000 rows again under the
                 # lock would only say so again (bench/README.md, „Import“).
-                outcome = replace(unchanged_preview[0], record=record)
+                outcome = replace(preview, record=record)
                 _fill_record(record, outcome, status_updates_created=0)
                 if report:
                     report(total)
@@ -333,6 +333,10 @@ def _apply(datasets, file_format, exported_at, *, concept, user, dry_run, includ
         bump_data_version()  # the smaller sheets are saved one by one; tell the public pages once
     outcome.record = record
     return outcome
+
+
+def _nothing_changes(outcome) -> bool:
+    return outcome.ok and not outcome.has_changes and not outcome.file_is_older
 
 
 def _fill_record(record, outcome, *, status_updates_created):

@@ -111,18 +111,7 @@ def _connection_lost(*, confirm: bool) -> str:
     return _("Während der Prüfung brach die Verbindung zur Datenbank ab. Bitte laden Sie die Datei erneut hoch.")
 
 
-def _unchanged_preview(job):
-    """``(outcome, data version)`` of the job's preview if it found nothing to change, else None."""
-    result = job.result or {}
-    if not result.get("data_version"):
-        return None
-    preview = ImportOutcome.from_dict(result)
-    if not preview.ok or preview.has_changes or preview.file_is_older:
-        return None
-    return preview, datetime.fromisoformat(result["data_version"])
-
-
-def _run(job, *, dry_run, claim=None, unchanged_preview=None, preview=None):
+def _run(job, *, dry_run, claim=None, preview=None, preview_version=None):
     """``run_import`` for the job; None where it failed (the job then says why)."""
     progress = ProgressWriter(job.pk, in_transaction=not dry_run)
     try:
@@ -134,8 +123,8 @@ def _run(job, *, dry_run, claim=None, unchanged_preview=None, preview=None):
             dry_run=dry_run,
             progress=progress,
             claim=claim,
-            unchanged_preview=unchanged_preview,
             preview=preview,
+            preview_version=preview_version,
         )
     except ImportFileError as error:
         _finish(job.pk, State.REFUSED if dry_run else State.FAILED, message=str(error))
@@ -183,8 +172,14 @@ def job_run_confirm(job_id) -> None:
         # writes commit together or not at all.
         return ImportJob.objects.filter(pk=job.pk, state=State.CONFIRM_QUEUED).update(state=State.IMPORTING) == 1
 
-    previewed = ImportOutcome.from_dict(job.result) if job.result else None
-    outcome = _run(job, dry_run=False, claim=claim, unchanged_preview=_unchanged_preview(job), preview=previewed)
+    result = job.result or {}
+    outcome = _run(
+        job,
+        dry_run=False,
+        claim=claim,
+        preview=ImportOutcome.from_dict(result) if result else None,
+        preview_version=datetime.fromisoformat(result["data_version"]) if result.get("data_version") else None,
+    )
     if outcome is None or outcome.already_done:
         return
     if outcome.differs_from_preview:
