@@ -230,6 +230,10 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Public pages for visitors without cookies: a reverse proxy may keep them this many seconds
 # (Cache-Control s-maxage); browsers always revalidate with the ETag (max-age=0).
 PUBLIC_SHARED_CACHE_SECONDS = env_int("PUBLIC_SHARED_CACHE_SECONDS", 10)
+# A page a process has just read from the shared page cache is answered from that process's
+# memory for this many seconds, without a query (measures/public/cache.py); 0 turns this off.
+# What it saves is measured in bench/README.md („Öffentliche Seiten“).
+PAGE_CACHE_LOCAL_SECONDS = env_int("PAGE_CACHE_LOCAL_SECONDS", 1)
 
 # --- Security ------------------------------------------------------------------------------------
 # Secure by default; `manage.py check --deploy` reports no issue with DJANGO_DEBUG=false.

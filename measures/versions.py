@@ -43,7 +43,20 @@ def versioned_get(cache, key: str | None = None):
     return version, found.get(key) if key else None
 
 
+# How often this process stored a new version. A page a process holds in its own memory
+# (measures/public/cache.py) is dropped as soon as this changes: what a process itself wrote
+# shows on its next page at once; what other processes wrote, after a second at most.
+_changes_here = 0
+
+
+def changes_in_this_process() -> int:
+    """A number that moves on whenever this process moves the public data version on."""
+    return _changes_here
+
+
 def _store_new_version():
+    global _changes_here
+    _changes_here += 1
     caches[CACHE].set(VERSION_KEY, timezone.now(), None)
 
 
