@@ -269,7 +269,10 @@ class PublicPageCacheMiddleware:
             response = HttpResponse(kept["gzip"])
             response["Content-Encoding"] = "gzip"
         else:
-            response = HttpResponse(gzip.decompress(kept["gzip"]))
+            # Unpacked once per copy: a held page serves many such requests.
+            if "plain" not in kept:
+                kept["plain"] = gzip.decompress(kept["gzip"])
+            response = HttpResponse(kept["plain"])
         for name, value in headers.items():
             response[name] = value
         response["Content-Length"] = str(len(response.content))

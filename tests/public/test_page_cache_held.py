@@ -2,6 +2,7 @@
 process's memory for PAGE_CACHE_LOCAL_SECONDS, without a query (measures/public/cache.py;
 bench/README.md shows why). Seen from the outside: queries per request, page content, time."""
 
+import gzip
 import time
 from datetime import date
 
@@ -36,6 +37,12 @@ def test_anonymous_visitor_gets_a_page_held_in_the_process_without_a_query(
     assert held.status_code == 200
     assert held.content == from_shared_cache.content == rendered.content
     assert held["ETag"] == rendered["ETag"]
+    with django_assert_num_queries(0):
+        compressed = client.get("/testkonzept/", headers={"Accept-Encoding": "gzip"})
+        plain_again = client.get("/testkonzept/")
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain_again.content == rendered.content
+    assert not plain_again.has_header("Content-Encoding")
     # A browser or reverse proxy that revalidates is answered from the shared cache.
     with django_assert_num_queries(1):
         assert client.get("/testkonzept/", headers={"If-None-Match": held["ETag"]}).status_code == 304
