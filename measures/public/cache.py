@@ -59,7 +59,8 @@ PAGE_TIMEOUT = 60 * 60 * 24
 # second, the claim lapses after this many seconds in case its process died meanwhile.
 RENDER_CLAIM_SECONDS = 10
 # At most this many pages in a process's own memory (see the module's docstring); when full, it
-# starts afresh. A kept page is a few kilobytes (gzip), so this stays within a few megabytes.
+# starts afresh. A kept page is a few kilobytes (gzip), unpacked for clients without gzip some
+# tens of kilobytes: a few tens of megabytes at most.
 HELD_PAGES = 500
 # Headers of a rendered page that a kept copy must carry again. Set-Cookie never: a response
 # that sets a cookie is not kept at all.
