@@ -49,8 +49,24 @@ def _store_new_version():
 
 def bump_data_version(using=None, **kwargs):
     """The public data changed: a new version from the moment the transaction commits (at once
-    outside a transaction). Usable as a signal receiver."""
+    outside a transaction). Usable as a signal receiver.
+
+    Once per transaction: a transaction that saves thousands of rows (an import) would otherwise
+    write the version thousands of times after its commit, each write a commit of its own."""
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and _bump_pending(connection):
+        return
     transaction.on_commit(_store_new_version, using=using)
+
+
+def _bump_pending(connection) -> bool:
+    """Whether a version bump already waits for the commit at this savepoint: the same rollbacks
+    that would drop it undo this change."""
+    open_savepoints = set(connection.savepoint_ids)
+    return any(
+        func is _store_new_version and savepoints == open_savepoints
+        for savepoints, func, _robust in connection.run_on_commit
+    )
 
 
 def bump_for_status_update(sender, instance, using=None, **kwargs):

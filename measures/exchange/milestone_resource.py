@@ -67,5 +67,4 @@ class MilestoneResource(KeyedSheetResource):
         return ["measure"]  # an unsaved measure of the same file has no id yet
 
     def write(self, pending):
-        for instance, _is_create, _relations, _before, _changes in pending:
-            self.save_with_history(instance)
+        self.write_with_history(pending)
