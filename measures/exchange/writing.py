@@ -29,6 +29,7 @@ class PendingRow:
     before: dict  # pks of goals, lead and partner units before the import
     changes: list  # changed column names
     status_changed: bool
+    links: list  # the measure's responsibilities before the import
 
 
 def write_pending(rows: list[PendingRow], *, user, change_reason: str, today, update_fields: list[str]) -> int:
@@ -126,7 +127,7 @@ def _write_responsibilities(rows, *, user, change_reason, tags):
                 wanted.update({unit.pk: role for unit in row.relations[name]})
             else:
                 wanted.update(dict.fromkeys(row.before[name], role))
-        current = {} if row.is_create else {link.unit_id: link for link in row.measure.responsibilities.all()}
+        current = {link.unit_id: link for link in row.links}
         for unit_id, link in current.items():
             if wanted.get(unit_id) == link.role:
                 continue
