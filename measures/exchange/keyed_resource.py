@@ -7,6 +7,7 @@ cell's own check and never counts as a repeat of another row).
 
 from django.utils import timezone
 
+from .bulk import insert_history
 from .resources import SheetResource
 from .writing import BATCH
 
@@ -33,10 +34,10 @@ class KeyedSheetResource(SheetResource):
         in one history record per row (bulk writes send no signals; the import moves the public
         data version on once, after all sheets)."""
         model, now = self._meta.model, timezone.now()
-        tags = {"default_user": self.context.user, "default_change_reason": self.context.change_reason}
+        tags = {"user": self.context.user, "change_reason": self.context.change_reason, "date": now}
         created = [instance for instance, is_create, *_rest in pending if is_create]
         model.objects.bulk_create(created, batch_size=BATCH)
-        model.history.bulk_history_create(created, batch_size=BATCH, default_date=now, **tags)
+        insert_history(model, created, **tags)
         changed = [
             (instance, changes) for instance, is_create, _relations, _before, changes in pending if not is_create
         ]
@@ -46,5 +47,5 @@ class KeyedSheetResource(SheetResource):
             updated = [instance for instance, _changes in changed]
             if names:
                 model.objects.bulk_update(updated, names, batch_size=BATCH)
-            model.history.bulk_history_create(updated, batch_size=BATCH, update=True, default_date=now, **tags)
+            insert_history(model, updated, update=True, **tags)
         self.written += len(pending)

@@ -16,6 +16,7 @@ from ..choices import Role, UpdateState
 from ..models import Measure, MeasureResponsibility, StatusUpdate, natural_sort_key
 from ..services import measure_sync_current_status
 from ..versions import bump_data_version
+from .bulk import insert, insert_history
 
 BATCH = 500
 GoalLink = Measure.goals.through
@@ -35,7 +36,7 @@ class PendingRow:
 def write_pending(rows: list[PendingRow], *, user, change_reason: str, today, update_fields: list[str]) -> int:
     """Write the rows; return the number of status updates created."""
     now = timezone.now()
-    tags = {"default_user": user, "default_change_reason": change_reason, "default_date": now}
+    tags = {"user": user, "change_reason": change_reason, "date": now}
     updates = []
     for row in rows:
         measure = row.measure
@@ -70,7 +71,7 @@ def write_pending(rows: list[PendingRow], *, user, change_reason: str, today, up
         for row in updates
     ]
     StatusUpdate.objects.bulk_create(status_updates, batch_size=BATCH)
-    StatusUpdate.history.bulk_history_create(status_updates, batch_size=BATCH, **tags)
+    insert_history(StatusUpdate, status_updates, **tags)
     _write_measure_history(rows, tags)
     _keep_status_rule([row.measure.pk for row in updates])
     # Bulk writes send no model signals: tell the public pages' caches directly.
@@ -143,26 +144,27 @@ def _write_responsibilities(rows, *, user, change_reason, tags):
             if unit_id not in current
         ]
     MeasureResponsibility.objects.bulk_create(new_links, batch_size=BATCH)
-    MeasureResponsibility.history.bulk_history_create(new_links, batch_size=BATCH, **tags)
+    insert_history(MeasureResponsibility, new_links, **tags)
 
 
 def _write_measure_history(rows, tags):
     """One history record per written measure, with its goals, as a save would leave."""
-    records = []
+    records = []  # (measure id, history id)
     for is_create in (True, False):
         measures = [row.measure for row in rows if row.is_create is is_create]
-        records += Measure.history.bulk_history_create(measures, batch_size=BATCH, update=not is_create, **tags)
-    goal_history = apps.get_model("measures", "HistoricalMeasure_goals")
+        keys = insert_history(Measure, measures, update=not is_create, returning=True, **tags)
+        records += zip((measure.pk for measure in measures), keys, strict=True)
     links = {}
-    for link in GoalLink.objects.filter(measure_id__in=[record.id for record in records]):
+    for link in GoalLink.objects.filter(measure_id__in=[measure_id for measure_id, _key in records]):
         links.setdefault(link.measure_id, []).append(link)
-    goal_history.objects.bulk_create(
-        (
-            goal_history(history=record, id=link.pk, measure_id=link.measure_id, goal_id=link.goal_id)
-            for record in records
-            for link in links.get(record.id, [])
-        ),
-        batch_size=BATCH,
+    insert(
+        apps.get_model("measures", "HistoricalMeasure_goals"),
+        ["history_id", "id", "measure_id", "goal_id"],
+        [
+            [key, link.pk, link.measure_id, link.goal_id]
+            for measure_id, key in records
+            for link in links.get(measure_id, [])
+        ],
     )
 
 
