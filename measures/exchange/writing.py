@@ -108,7 +108,7 @@ def _write_goals(rows):
         wanted = {goal.pk for goal in row.relations["goals"]}
         if row.before["goals"] - wanted:
             removed[row.measure.pk] = row.before["goals"] - wanted
-        added += [GoalLink(measure_id=row.measure.pk, goal_id=goal_id) for goal_id in wanted - row.before["goals"]]
+        added += [[row.measure.pk, goal_id] for goal_id in wanted - row.before["goals"]]
     measure_ids = list(removed)
     # One DELETE per batch of measures; the batch keeps the OR chain within SQLite's expression depth.
     for start in range(0, len(measure_ids), 200):
@@ -116,7 +116,7 @@ def _write_goals(rows):
         for measure_id in measure_ids[start : start + 200]:
             condition |= Q(measure_id=measure_id, goal_id__in=removed[measure_id])
         GoalLink.objects.filter(condition).delete()
-    GoalLink.objects.bulk_create(added, batch_size=BATCH)
+    insert(GoalLink, ["measure_id", "goal_id"], added)
 
 
 def _write_responsibilities(rows, *, user, change_reason, tags):
@@ -154,17 +154,14 @@ def _write_measure_history(rows, tags):
         measures = [row.measure for row in rows if row.is_create is is_create]
         keys = insert_history(Measure, measures, update=not is_create, returning=True, **tags)
         records += zip((measure.pk for measure in measures), keys, strict=True)
-    links = {}
-    for link in GoalLink.objects.filter(measure_id__in=[measure_id for measure_id, _key in records]):
-        links.setdefault(link.measure_id, []).append(link)
+    links = {}  # measure id -> [(link id, measure id, goal id)]
+    measure_ids = [measure_id for measure_id, _key in records]
+    for link in GoalLink.objects.filter(measure_id__in=measure_ids).values_list("pk", "measure_id", "goal_id"):
+        links.setdefault(link[1], []).append(link)
     insert(
         apps.get_model("measures", "HistoricalMeasure_goals"),
         ["history_id", "id", "measure_id", "goal_id"],
-        [
-            [key, link.pk, link.measure_id, link.goal_id]
-            for measure_id, key in records
-            for link in links.get(measure_id, [])
-        ],
+        [[key, *link] for measure_id, key in records for link in links.get(measure_id, [])],
     )
 
 
