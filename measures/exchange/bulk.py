@@ -1,11 +1,11 @@
-"""Inserting the import's many rows of history: a statement per batch, a value per cell.
+"""Inserting the import's many rows of links and history: a statement per batch.
 
 Django's ``bulk_create`` passes every value through the query compiler, and django-simple-history's
 ``bulk_history_create`` first builds a model instance per record. For the 20,000 and more history
 records of a large import both cost more than checking every row of the file (bench/README.md,
-„Import“). Here each value only goes through its field's own conversion (``get_db_prep_save``),
-and the records hold what ``bulk_history_create`` would write: the tracked fields, date, person,
-reason and type.
+„Import“). Here a plain row's values only go through their field's own conversion
+(``get_db_prep_save``), and a history record is copied from its row inside the database, with what
+``bulk_history_create`` would write beside it: date, reason, type and person.
 """
 
 from django.conf import settings
@@ -47,23 +47,48 @@ def insert(model, columns, rows, *, returning=False) -> list:
     return keys
 
 
-def insert_history(model, instances, *, user, change_reason, date, update=False, returning=False) -> list:
-    """One history record per instance, as django-simple-history's ``bulk_history_create`` writes it.
+def insert_history(model, instances, *, user, change_reason, date, update=False, returning=False) -> dict:
+    """One history record per saved instance, as django-simple-history's ``bulk_history_create``
+    writes it, but copied inside the database from the rows as stored: no value passes through
+    Python. Returns ``{instance pk: record pk}`` where ``returning``.
 
-    Returns the records' keys where ``returning``. A history model with fields of its own beyond
-    the tracked ones goes through ``bulk_history_create``.
+    A history model with fields of its own beyond the tracked ones goes through ``bulk_history_create``.
     """
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not instances:
-        return []
+        return {}
     history = model.history.model
-    tracked = [field.attname for field in history.tracked_fields]
-    columns = [*tracked, *HISTORY_COLUMNS]
+    tracked = history.tracked_fields
     stored = {field.attname for field in history._meta.concrete_fields if not field.primary_key}
-    if stored != set(columns) or (returning and not connection.features.can_return_rows_from_bulk_insert):
+    if stored != {*(field.attname for field in tracked), *HISTORY_COLUMNS} or (
+        returning and not connection.features.can_return_rows_from_bulk_insert
+    ):
         records = model.history.bulk_history_create(
             instances, update=update, default_user=user, default_change_reason=change_reason, default_date=date
         )
-        return [record.pk for record in records]
-    tags = [date, change_reason, "~" if update else "+", user.pk if user else None]
-    rows = [[getattr(instance, name) for name in tracked] + tags for instance in instances]
-    return insert(history, columns, rows, returning=returning)
+        return {record.id: record.pk for record in records}
+    quote = connection.ops.quote_name
+    columns = [quote(field.column) for field in tracked]
+    tags = [
+        history._meta.get_field(name).get_db_prep_save(value, connection)
+        for name, value in zip(
+            HISTORY_COLUMNS, (date, change_reason, "~" if update else "+", user.pk if user else None), strict=True
+        )
+    ]
+    pk = quote(model._meta.pk.column)
+    keys = [instance.pk for instance in instances]
+    records = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), RETURNING_BATCH):
+            batch = keys[start : start + RETURNING_BATCH]
+            sql = (
+                f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}, "  # noqa: S608 - names from the models, values as parameters
+                f"{', '.join(quote(name) for name in HISTORY_COLUMNS)}) "
+                f"SELECT {', '.join(columns)}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {pk} IN ({', '.join(['%s'] * len(batch))})"
+            )
+            if returning:
+                sql += f" RETURNING {quote(history._meta.get_field('id').column)}, {quote(history._meta.pk.column)}"
+            cursor.execute(sql, [*tags, *batch])
+            if returning:
+                records.update(cursor.fetchall())
+    return records

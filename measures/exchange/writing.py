@@ -152,8 +152,7 @@ def _write_measure_history(rows, tags):
     records = []  # (measure id, history id)
     for is_create in (True, False):
         measures = [row.measure for row in rows if row.is_create is is_create]
-        keys = insert_history(Measure, measures, update=not is_create, returning=True, **tags)
-        records += zip((measure.pk for measure in measures), keys, strict=True)
+        records += insert_history(Measure, measures, update=not is_create, returning=True, **tags).items()
     links = {}  # measure id -> [(link id, measure id, goal id)]
     measure_ids = [measure_id for measure_id, _key in records]
     for link in GoalLink.objects.filter(measure_id__in=measure_ids).values_list("pk", "measure_id", "goal_id"):
