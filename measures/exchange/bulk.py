@@ -47,14 +47,14 @@ def insert(model, columns, rows, *, returning=False) -> list:
     return keys
 
 
-def insert_history(model, instances, *, user, change_reason, date, update=False, returning=False) -> dict:
-    """One history record per saved instance, as django-simple-history's ``bulk_history_create``
-    writes it, but copied inside the database from the rows as stored: no value passes through
-    Python. Returns ``{instance pk: record pk}`` where ``returning``.
+def insert_history(model, keys, *, user, change_reason, date, update=False, returning=False) -> dict:
+    """One history record per row of ``model`` with a primary key in ``keys``, as django-simple-history's
+    ``bulk_history_create`` writes it, but copied inside the database from the row as stored: no
+    value passes through Python. Returns ``{row pk: record pk}`` where ``returning``.
 
     A history model with fields of its own beyond the tracked ones goes through ``bulk_history_create``.
     """
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not instances:
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not keys:
         return {}
     history = model.history.model
     tracked = history.tracked_fields
@@ -63,7 +63,11 @@ def insert_history(model, instances, *, user, change_reason, date, update=False,
         returning and not connection.features.can_return_rows_from_bulk_insert
     ):
         records = model.history.bulk_history_create(
-            instances, update=update, default_user=user, default_change_reason=change_reason, default_date=date
+            model.objects.filter(pk__in=keys),
+            update=update,
+            default_user=user,
+            default_change_reason=change_reason,
+            default_date=date,
         )
         return {record.id: record.pk for record in records}
     quote = connection.ops.quote_name
@@ -75,7 +79,7 @@ def insert_history(model, instances, *, user, change_reason, date, update=False,
         )
     ]
     pk = quote(model._meta.pk.column)
-    keys = [instance.pk for instance in instances]
+    keys = list(keys)
     records = {}
     with connection.cursor() as cursor:
         for start in range(0, len(keys), RETURNING_BATCH):

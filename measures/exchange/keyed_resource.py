@@ -37,7 +37,7 @@ class KeyedSheetResource(SheetResource):
         tags = {"user": self.context.user, "change_reason": self.context.change_reason, "date": now}
         created = [instance for instance, is_create, *_rest in pending if is_create]
         model.objects.bulk_create(created, batch_size=BATCH)
-        insert_history(model, created, **tags)
+        insert_history(model, [instance.pk for instance in created], **tags)
         changed = [
             (instance, changes) for instance, is_create, _relations, _before, changes in pending if not is_create
         ]
@@ -47,5 +47,5 @@ class KeyedSheetResource(SheetResource):
             updated = [instance for instance, _changes in changed]
             if names:
                 model.objects.bulk_update(updated, names, batch_size=BATCH)
-            insert_history(model, updated, update=True, **tags)
+            insert_history(model, [instance.pk for instance in updated], update=True, **tags)
         self.written += len(pending)

@@ -71,7 +71,7 @@ def write_pending(rows: list[PendingRow], *, user, change_reason: str, today, up
         for row in updates
     ]
     StatusUpdate.objects.bulk_create(status_updates, batch_size=BATCH)
-    insert_history(StatusUpdate, status_updates, **tags)
+    insert_history(StatusUpdate, [update.pk for update in status_updates], **tags)
     _write_measure_history(rows, tags)
     _keep_status_rule([row.measure.pk for row in updates])
     # Bulk writes send no model signals: tell the public pages' caches directly.
@@ -138,21 +138,17 @@ def _write_responsibilities(rows, *, user, change_reason, tags):
                 link.save()
             else:
                 link.delete()
-        new_links += [
-            MeasureResponsibility(measure=row.measure, unit_id=unit_id, role=role)
-            for unit_id, role in wanted.items()
-            if unit_id not in current
-        ]
-    MeasureResponsibility.objects.bulk_create(new_links, batch_size=BATCH)
-    insert_history(MeasureResponsibility, new_links, **tags)
+        new_links += [[row.measure.pk, unit_id, role] for unit_id, role in wanted.items() if unit_id not in current]
+    keys = insert(MeasureResponsibility, ["measure_id", "unit_id", "role"], new_links, returning=True)
+    insert_history(MeasureResponsibility, keys, **tags)
 
 
 def _write_measure_history(rows, tags):
     """One history record per written measure, with its goals, as a save would leave."""
     records = []  # (measure id, history id)
     for is_create in (True, False):
-        measures = [row.measure for row in rows if row.is_create is is_create]
-        records += insert_history(Measure, measures, update=not is_create, returning=True, **tags).items()
+        keys = [row.measure.pk for row in rows if row.is_create is is_create]
+        records += insert_history(Measure, keys, update=not is_create, returning=True, **tags).items()
     links = {}  # measure id -> [(link id, measure id, goal id)]
     measure_ids = [measure_id for measure_id, _key in records]
     for link in GoalLink.objects.filter(measure_id__in=measure_ids).values_list("pk", "measure_id", "goal_id"):
