@@ -9,11 +9,17 @@ records of a large import both cost more than checking every row of the file (be
 """
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 HISTORY_COLUMNS = ("history_date", "history_change_reason", "history_type", "history_user_id")
 # Rows per statement where the database returns the new keys; PostgreSQL takes 65,535 parameters.
 RETURNING_BATCH = 500
+
+
+def db_connection():
+    """The connection itself: ``django.db.connection`` is a proxy that finds it anew on every use,
+    and field conversions use it once per value."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 def insert(model, columns, rows, *, returning=False) -> list:
@@ -23,6 +29,7 @@ def insert(model, columns, rows, *, returning=False) -> list:
     """
     if not rows:
         return []
+    connection = db_connection()
     fields = [model._meta.get_field(column) for column in columns]
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
@@ -56,6 +63,7 @@ def insert_history(model, keys, *, user, change_reason, date, update=False, retu
     """
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not keys:
         return {}
+    connection = db_connection()
     history = model.history.model
     tracked = history.tracked_fields
     stored = {field.attname for field in history._meta.concrete_fields if not field.primary_key}

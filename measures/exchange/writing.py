@@ -8,7 +8,6 @@ same history (person, change reason, goals) that a save in the admin would.
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -16,7 +15,7 @@ from ..choices import Role, UpdateState
 from ..models import Measure, MeasureResponsibility, StatusUpdate, natural_sort_key
 from ..services import measure_sync_current_status
 from ..versions import bump_data_version
-from .bulk import insert, insert_history
+from .bulk import db_connection, insert, insert_history
 
 BATCH = 500
 GoalLink = Measure.goals.through
@@ -89,6 +88,7 @@ def _update_measures(measures, field_names):
     if not measures:
         return
     fields = [Measure._meta.get_field(name) for name in sorted(set(field_names))]
+    connection = db_connection()
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     sql = f"UPDATE {quote(Measure._meta.db_table)} SET {assignments} WHERE {quote(Measure._meta.pk.column)} = %s"  # noqa: S608 - names from the model, values as parameters
