@@ -268,7 +268,7 @@ def run_import(
     only records the import instead of reading the file and comparing every row again.
     """
     with translation.override("de"):
-        trusts_preview = preview is not None and _nothing_changes(preview)
+        trusts_preview = not dry_run and preview is not None and _nothing_changes(preview)
         # The file is read first, outside the lock, unless the preview may make reading it needless.
         file = None if trusts_preview else _read(data, file_name, concept=concept, include_internal=include_internal)
         if file is not None and file.problems:
