@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..models import Concept, ImportRecord
-from ..versions import bump_data_version, data_version
+from ..versions import bump_data_version, bumps_once, data_version
 from .checking import RowProblem, build_dataset, check_columns
 from .files import ImportFileError
 from .reading import read_workbook
@@ -304,7 +304,8 @@ def run_import(
                     transaction.set_rollback(True)
                     return file.refused()
             total = sum(len(dataset) for _sheet, dataset in file.datasets)
-            outcome = _apply(file, dry_run=False, record=record, progress=_reporter(progress, total), **common)
+            with bumps_once():  # the rows saved one by one tell the public pages once, not each
+                outcome = _apply(file, dry_run=False, record=record, progress=_reporter(progress, total), **common)
             if outcome.ok and preview is not None and not outcome.writes() <= preview.writes():
                 outcome.differs_from_preview = True
             if not outcome.ok or outcome.differs_from_preview:
