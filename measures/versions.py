@@ -3,8 +3,9 @@
 One timestamp in the shared cache. Every write that changes public data moves it on when its
 transaction commits: signal receivers (connected in ``MeasuresConfig.ready``) for saves and
 deletes through the ORM, and one explicit ``bump_data_version()`` after bulk writes (import,
-demo generator). ``migrate`` moves it on too, because a deployment runs it: no page rendered
-by the previous release is served afterwards.
+demo generator); within ``bumps_once()`` (the import) many saves make one bump. ``migrate``
+moves it on too, because a deployment runs it: no page rendered by the previous release is
+served afterwards.
 
 The version is part of every public page's ETag and Last-Modified and of the cached pages and
 summaries (measures/public/cache.py, summaries.py), so nothing stale is served and nothing ever
@@ -12,6 +13,8 @@ needs deleting. Only after commit: a page rendered from data that may still roll
 never be stored under a version that claims to include it.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.core.cache import caches
@@ -60,10 +63,33 @@ def _store_new_version():
     caches[CACHE].set(VERSION_KEY, timezone.now(), None)
 
 
+# Set while an import writes: the bumps its saves request, made once at the end (``bumps_once``).
+_REQUESTED = ContextVar("public_version_bumps_requested", default=None)
+
+
 def bump_data_version(using=None, **kwargs):
     """The public data changed: a new version from the moment the transaction commits (at once
     outside a transaction). Usable as a signal receiver."""
+    requested = _REQUESTED.get()
+    if requested is not None:
+        requested.append(using)
+        return
     transaction.on_commit(_store_new_version, using=using)
+
+
+@contextmanager
+def bumps_once():
+    """Saves within move the version on once, when the block ends, not once per save: an import
+    saves hundreds of rows one by one in one transaction, and each bump would write the version
+    after the commit, each write a commit of its own. Nothing saved, nothing bumped."""
+    requested = []
+    token = _REQUESTED.set(requested)
+    try:
+        yield
+    finally:
+        _REQUESTED.reset(token)
+    for using in dict.fromkeys(requested):
+        bump_data_version(using=using)
 
 
 def bump_for_status_update(sender, instance, using=None, **kwargs):

@@ -9,14 +9,14 @@ then there is nothing to work out.)
 """
 
 import logging
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..models import Concept, ImportRecord
-from ..versions import bump_data_version, data_version
+from ..versions import bump_data_version, bumps_once, data_version
 from .checking import RowProblem, build_dataset, check_columns
 from .files import ImportFileError
 from .reading import read_workbook
@@ -105,9 +105,9 @@ class ImportOutcome:
     def to_dict(self) -> dict:
         """The outcome as JSON-ready data, kept with a background import for its result page."""
         return {
-            "rows": [asdict(row) for row in self.rows if row.kind != "unchanged"],
+            "rows": [_row_dict(row) for row in self.rows if row.kind != "unchanged"],
             "unchanged": [[sheet, self.count("unchanged", sheet)] for sheet in self.sheets],
-            "problems": [asdict(problem) for problem in self.problems],
+            "problems": [vars(problem).copy() for problem in self.problems],
             "file_format": self.file_format,
             "sheets": self.sheets,
             "file_is_older": self.file_is_older,
@@ -139,6 +139,16 @@ class ImportOutcome:
         )
         outcome.record = ImportRecord.objects.filter(pk=data["record"]).first() if data["record"] else None
         return outcome
+
+
+def _row_dict(row: PreviewRow) -> dict:
+    # What dataclasses.asdict gives, without its deep copy of every value: a new row of 5,000
+    # lists each of its filled cells (bench/README.md, „Import“).
+    return {
+        **vars(row),
+        "changes": [vars(change).copy() for change in row.changes],
+        "problems": [vars(problem).copy() for problem in row.problems],
+    }
 
 
 def _row_problems(sheet, row_result) -> list:
@@ -203,6 +213,37 @@ def read_catalogue(data: bytes, file_name: str):
     return read_workbook(data, file_name, {**widths, STATE_SHEET: 2}, MEASURES_SHEET)
 
 
+@dataclass
+class _File:
+    """An uploaded file read and its columns checked: what ``_apply`` imports."""
+
+    file_format: str
+    exported_at: object
+    datasets: list  # (sheet type, dataset)
+    problems: list  # problems with the columns: then no row is read
+
+    @property
+    def titles(self):
+        return [sheet.title for sheet, _dataset in self.datasets]
+
+    def refused(self):
+        return ImportOutcome(rows=[], problems=self.problems, file_format=self.file_format, sheets=self.titles)
+
+
+def _read(data, file_name, *, concept, include_internal) -> _File:
+    file_format, tables = read_catalogue(data, file_name)
+    exported_at = exported_at_of(tables.pop(STATE_SHEET, None), concept)
+    sheets = [sheet for sheet in sheet_types() if sheet.title in tables]
+    if not sheets:
+        raise ImportFileError(_("Die Datei enthält kein Blatt des Maßnahmenkatalogs."))
+    problems, datasets = [], []
+    for sheet in sheets:
+        columns, sheet_problems = check_columns(tables[sheet.title], sheet.resource, include_internal=include_internal)
+        problems += sheet_problems
+        datasets.append((sheet, build_dataset(columns, tables[sheet.title].rows)))
+    return _File(file_format, exported_at, datasets, problems)
+
+
 def run_import(
     data: bytes,
     file_name: str,
@@ -224,50 +265,47 @@ def run_import(
     computed at the data version ``preview_version``. The confirm never writes anything the
     preview did not show (someone changed the catalogue in between: it writes nothing and says
     so); and if the preview found nothing to change and the data are still at that version, it
-    only records the import instead of comparing every row again.
+    only records the import instead of reading the file and comparing every row again.
     """
     with translation.override("de"):
-        file_format, tables = read_catalogue(data, file_name)
-        exported_at = exported_at_of(tables.pop(STATE_SHEET, None), concept)
-        sheets = [sheet for sheet in sheet_types() if sheet.title in tables]
-        if not sheets:
-            raise ImportFileError(_("Die Datei enthält kein Blatt des Maßnahmenkatalogs."))
-        problems, datasets = [], []
-        for sheet in sheets:
-            columns, sheet_problems = check_columns(
-                tables[sheet.title], sheet.resource, include_internal=include_internal
-            )
-            problems += sheet_problems
-            datasets.append((sheet, build_dataset(columns, tables[sheet.title].rows)))
-        titles = [sheet.title for sheet in sheets]
-        if problems:
-            return ImportOutcome(rows=[], problems=problems, file_format=file_format, sheets=titles)
-        total = sum(len(dataset) for _sheet, dataset in datasets)
-        report = (lambda done: progress(done, total)) if progress else None
-        common = {"concept": concept, "user": user, "include_internal": include_internal, "progress": report}
+        trusts_preview = not dry_run and preview is not None and _nothing_changes(preview)
+        # The file is read first, outside the lock, unless the preview may make reading it needless.
+        file = None if trusts_preview else _read(data, file_name, concept=concept, include_internal=include_internal)
+        if file is not None and file.problems:
+            return file.refused()
+        common = {"concept": concept, "user": user, "include_internal": include_internal}
         if dry_run:
-            outcome = _apply(datasets, file_format, exported_at, dry_run=True, record=None, **common)
-            if report:
-                report(total)
+            total = sum(len(dataset) for _sheet, dataset in file.datasets)
+            outcome = _apply(file, dry_run=True, record=None, progress=_reporter(progress, total), **common)
+            if progress:
+                progress(total, total)
             return outcome
         with transaction.atomic():
             # One import per concept at a time; what it compares against is read after the lock.
             Concept.objects.select_for_update().filter(pk=concept.pk).first()
+            file_format, titles = (file.file_format, file.titles) if file else (preview.file_format, preview.sheets)
             if claim is not None and not claim():
                 return ImportOutcome(rows=[], problems=[], file_format=file_format, sheets=titles, already_done=True)
             record = ImportRecord.objects.create(
                 concept=concept, user=user, file_name=file_name[:255], file_format=file_format
             )
-            if preview is not None and _nothing_changes(preview) and data_version() == preview_version:
+            if trusts_preview and data_version() == preview_version:
                 # Nothing public changed since the preview found nothing to change (every write
-                # to the catalogue moves the version on): comparing 5,000 rows again under the
-                # lock would only say so again (bench/README.md, „Import“).
+                # to the catalogue moves the version on): reading the file and comparing 5,000
+                # rows again under the lock would only say so again (bench/README.md, „Import“).
                 outcome = replace(preview, record=record)
                 _fill_record(record, outcome, status_updates_created=0)
-                if report:
-                    report(total)
+                if progress:
+                    progress(len(preview.rows), len(preview.rows))
                 return outcome
-            outcome = _apply(datasets, file_format, exported_at, dry_run=False, record=record, **common)
+            if file is None:
+                file = _read(data, file_name, concept=concept, include_internal=include_internal)
+                if file.problems:
+                    transaction.set_rollback(True)
+                    return file.refused()
+            total = sum(len(dataset) for _sheet, dataset in file.datasets)
+            with bumps_once():  # the rows saved one by one tell the public pages once, not each
+                outcome = _apply(file, dry_run=False, record=record, progress=_reporter(progress, total), **common)
             if outcome.ok and preview is not None and not outcome.writes() <= preview.writes():
                 outcome.differs_from_preview = True
             if not outcome.ok or outcome.differs_from_preview:
@@ -276,7 +314,11 @@ def run_import(
             return outcome
 
 
-def _apply(datasets, file_format, exported_at, *, concept, user, dry_run, include_internal, progress, record):
+def _reporter(progress, total):
+    return (lambda done: progress(done, total)) if progress else None
+
+
+def _apply(file, *, concept, user, dry_run, include_internal, progress, record):
     context = ImportContext(
         concept=concept,
         user=user,
@@ -284,12 +326,12 @@ def _apply(datasets, file_format, exported_at, *, concept, user, dry_run, includ
         include_internal=include_internal,
         progress=progress,
     )
-    outcome = ImportOutcome(rows=[], problems=[], file_format=file_format, sheets=[s.title for s, _d in datasets])
-    data_changed = exported_at is not None and data_changed_since(concept, exported_at)
+    outcome = ImportOutcome(rows=[], problems=[], file_format=file.file_format, sheets=file.titles)
+    data_changed = file.exported_at is not None and data_changed_since(concept, file.exported_at)
     if data_changed:
-        context.changed_since_export = cells_changed_since(concept, exported_at)
+        context.changed_since_export = cells_changed_since(concept, file.exported_at)
     resources = []
-    for sheet, dataset in datasets:
+    for sheet, dataset in file.datasets:
         resource = sheet.resource(context, preview=dry_run or bool(outcome.problems))
         resources.append(resource)
         result = resource.import_data(dataset, dry_run=False, use_transactions=False)

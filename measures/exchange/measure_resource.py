@@ -1,10 +1,12 @@
 """The measures sheet: every column of a measure, its goals, its units and its current status."""
 
+from collections import defaultdict
+
 from django.utils.translation import gettext as _
 from import_export import fields
 
 from ..choices import Ampel, FundingStatus, Role, Status
-from ..models import Measure, reporting_date_error
+from ..models import FieldOfAction, Goal, Measure, MeasureResponsibility, ResponsibleUnit, reporting_date_error
 from .resources import SheetResource
 from .widgets import (
     ChoiceWidget,
@@ -17,7 +19,7 @@ from .widgets import (
     TextWidget,
     UnitsWidget,
 )
-from .writing import PendingRow, write_pending
+from .writing import GoalLink, PendingRow, write_pending
 
 
 class MeasureResource(SheetResource):
@@ -100,13 +102,33 @@ class MeasureResource(SheetResource):
     def key_of(self, instance):
         return instance.code
 
-    def get_queryset(self):
-        return (
-            Measure.objects.filter(concept=self.concept)
-            .select_related("field_of_action")
-            .prefetch_related("goals", "responsibilities__unit")
-            .order_by("sort_key")
-        )
+    def load_existing(self):
+        """The concept's measures with their field of action, goals and units, from a query per
+        table: a prefetch would build an object per goal and unit of every measure, which costs
+        more than comparing all rows (bench/README.md, „Import“)."""
+        measures = list(Measure.objects.filter(concept=self.concept).order_by("sort_key"))
+        fields_of_action = FieldOfAction.objects.in_bulk({measure.field_of_action_id for measure in measures})
+        goal_links = list(GoalLink.objects.filter(measure__concept=self.concept).values_list("measure_id", "goal_id"))
+        goals = Goal.objects.in_bulk({goal_id for _measure_id, goal_id in goal_links})
+        goals_of, self.links = defaultdict(list), defaultdict(list)
+        for measure_id, goal_id in goal_links:
+            goals_of[measure_id].append(goals[goal_id])
+        links = list(MeasureResponsibility.objects.filter(measure__concept=self.concept))
+        for link in links:
+            self.links[link.measure_id].append(link)
+        units = ResponsibleUnit.objects.in_bulk({link.unit_id for link in links})
+        self.relations_of = {}
+        for measure in measures:
+            measure.field_of_action = fields_of_action[measure.field_of_action_id]
+            own = self.links[measure.pk]
+            self.relations_of[measure.pk] = {
+                "goals": sorted(goals_of[measure.pk], key=lambda goal: goal.number),
+                **{
+                    name: sorted((units[link.unit_id] for link in own if link.role == role), key=lambda u: u.name)
+                    for name, role in (("lead_units", Role.LEAD), ("partner_units", Role.PARTNER))
+                },
+            }
+        return {measure.code: measure for measure in measures}
 
     def init_instance(self, row=None):
         return Measure(concept=self.concept)
@@ -122,11 +144,7 @@ class MeasureResource(SheetResource):
     def relation_values(self, measure):
         if measure.pk is None:
             return {"goals": [], "lead_units": [], "partner_units": []}
-        return {
-            "goals": sorted(measure.goals.all(), key=lambda goal: goal.number),
-            "lead_units": self._units(measure, Role.LEAD),
-            "partner_units": self._units(measure, Role.PARTNER),
-        }
+        return self.relations_of[measure.pk]
 
     def dehydrate_goals(self, measure):
         return self.fields["goals"].widget.render(sorted(measure.goals.all(), key=lambda goal: goal.number))
@@ -207,6 +225,7 @@ class MeasureResource(SheetResource):
                 before={name: {unit.pk for unit in values} for name, values in before.items()},
                 changes=[change.column for change in changes],
                 status_changed=any(change.column in self.STATUS_COLUMNS for change in changes),
+                links=self.links.get(instance.pk, []) if not is_create else [],
             )
             for instance, is_create, relations, before, changes in pending
         ]

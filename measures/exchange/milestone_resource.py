@@ -53,12 +53,23 @@ class MilestoneResource(KeyedSheetResource):
             "nur einmal je Maßnahme."
         )
 
-    def get_queryset(self):
+    def get_queryset(self):  # the export's rows
         return (
             Milestone.objects.filter(measure__concept=self.concept)
             .select_related("measure")
             .order_by("measure__sort_key", "planned_on", "pk")
         )
+
+    def load_existing(self):
+        # The measures are known already (by code, from the measures sheet or one query): a join
+        # would load each measure's every column once per milestone.
+        measures = {measure.pk: measure for measure in self.context.measures_by_code().values() if measure.pk}
+        existing = {}
+        for milestone in Milestone.objects.filter(measure__concept=self.concept).order_by("pk"):
+            if milestone.measure_id in measures:
+                milestone.measure = measures[milestone.measure_id]
+            existing[self.key_of(milestone)] = milestone
+        return existing
 
     def init_instance(self, row=None):
         return Milestone()
@@ -67,5 +78,4 @@ class MilestoneResource(KeyedSheetResource):
         return ["measure"]  # an unsaved measure of the same file has no id yet
 
     def write(self, pending):
-        for instance, _is_create, _relations, _before, _changes in pending:
-            self.save_with_history(instance)
+        self.write_with_history(pending)

@@ -1,8 +1,9 @@
 """Reading an uploaded workbook safely: format, size, zip and XML safety, cell and time limits.
 
 Every problem with the file becomes an ``ImportFileError`` with a German message. Nothing read
-is cached: the confirm reads the file again (it must recompute under the lock anyway), so no
-parsed table of any size waits in a shared cache.
+is cached: the confirm reads the file again (it must recompute under the lock anyway, unless
+its preview changed nothing and the data have not moved since), so no parsed table of any size
+waits in a shared cache.
 """
 
 import codecs

@@ -11,7 +11,7 @@ names against (a measure may name a goal that the goals sheet of the same file c
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources
@@ -114,6 +114,15 @@ class PrefetchedLoader(BaseInstanceLoader):
         return self.resource.existing.get(self.resource.key_of_row(row))
 
 
+def _current(item, instance):
+    """The instance's value of the field's attribute: ``Field.get_value`` for the plain attributes
+    of the sheets (it also walks paths such as ``a__b``), at a third of its cost per cell."""
+    try:
+        return getattr(instance, item.attribute)
+    except ObjectDoesNotExist:  # a relation not set yet
+        return None
+
+
 def formula_message(value) -> str:
     return _(
         "Die Zelle enthält eine Formel (%(formula)s), aber keinen berechneten Wert. Bitte öffnen Sie die "
@@ -182,7 +191,7 @@ class SheetResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         self.instances.append(instance)
-        self._before = {name: item.get_value(instance) for name, item in self.fields.items() if item.attribute}
+        self._before = {name: _current(item, instance) for name, item in self.fields.items() if item.attribute}
         self._before_relations = self.relation_values(instance)
         self._relations = {}
         self._changes = []
@@ -226,7 +235,7 @@ class SheetResource(resources.ModelResource):
             if item is None or item.column_name not in row:
                 continue
             if item.attribute is not None:
-                old, new = self._before[name], item.get_value(instance)
+                old, new = self._before[name], _current(item, instance)
             elif name in self._relations:
                 old, new = self._before_relations.get(name, []), self._relations[name]
                 if {self.relation_key(v) for v in old} == {self.relation_key(v) for v in new}:

@@ -8,7 +8,6 @@ same history (person, change reason, goals) that a save in the admin would.
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from ..choices import Role, UpdateState
 from ..models import Measure, MeasureResponsibility, StatusUpdate, natural_sort_key
 from ..services import measure_sync_current_status
 from ..versions import bump_data_version
+from .bulk import db_connection, insert, insert_history
 
 BATCH = 500
 GoalLink = Measure.goals.through
@@ -29,12 +29,13 @@ class PendingRow:
     before: dict  # pks of goals, lead and partner units before the import
     changes: list  # changed column names
     status_changed: bool
+    links: list  # the measure's responsibilities before the import
 
 
 def write_pending(rows: list[PendingRow], *, user, change_reason: str, today, update_fields: list[str]) -> int:
     """Write the rows; return the number of status updates created."""
     now = timezone.now()
-    tags = {"default_user": user, "default_change_reason": change_reason, "default_date": now}
+    tags = {"user": user, "change_reason": change_reason, "date": now}
     updates = []
     for row in rows:
         measure = row.measure
@@ -69,7 +70,7 @@ def write_pending(rows: list[PendingRow], *, user, change_reason: str, today, up
         for row in updates
     ]
     StatusUpdate.objects.bulk_create(status_updates, batch_size=BATCH)
-    StatusUpdate.history.bulk_history_create(status_updates, batch_size=BATCH, **tags)
+    insert_history(StatusUpdate, [update.pk for update in status_updates], **tags)
     _write_measure_history(rows, tags)
     _keep_status_rule([row.measure.pk for row in updates])
     # Bulk writes send no model signals: tell the public pages' caches directly.
@@ -87,6 +88,7 @@ def _update_measures(measures, field_names):
     if not measures:
         return
     fields = [Measure._meta.get_field(name) for name in sorted(set(field_names))]
+    connection = db_connection()
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     sql = f"UPDATE {quote(Measure._meta.db_table)} SET {assignments} WHERE {quote(Measure._meta.pk.column)} = %s"  # noqa: S608 - names from the model, values as parameters
@@ -106,7 +108,7 @@ def _write_goals(rows):
         wanted = {goal.pk for goal in row.relations["goals"]}
         if row.before["goals"] - wanted:
             removed[row.measure.pk] = row.before["goals"] - wanted
-        added += [GoalLink(measure_id=row.measure.pk, goal_id=goal_id) for goal_id in wanted - row.before["goals"]]
+        added += [[row.measure.pk, goal_id] for goal_id in wanted - row.before["goals"]]
     measure_ids = list(removed)
     # One DELETE per batch of measures; the batch keeps the OR chain within SQLite's expression depth.
     for start in range(0, len(measure_ids), 200):
@@ -114,7 +116,7 @@ def _write_goals(rows):
         for measure_id in measure_ids[start : start + 200]:
             condition |= Q(measure_id=measure_id, goal_id__in=removed[measure_id])
         GoalLink.objects.filter(condition).delete()
-    GoalLink.objects.bulk_create(added, batch_size=BATCH)
+    insert(GoalLink, ["measure_id", "goal_id"], added)
 
 
 def _write_responsibilities(rows, *, user, change_reason, tags):
@@ -126,7 +128,7 @@ def _write_responsibilities(rows, *, user, change_reason, tags):
                 wanted.update({unit.pk: role for unit in row.relations[name]})
             else:
                 wanted.update(dict.fromkeys(row.before[name], role))
-        current = {} if row.is_create else {link.unit_id: link for link in row.measure.responsibilities.all()}
+        current = {link.unit_id: link for link in row.links}
         for unit_id, link in current.items():
             if wanted.get(unit_id) == link.role:
                 continue
@@ -136,32 +138,25 @@ def _write_responsibilities(rows, *, user, change_reason, tags):
                 link.save()
             else:
                 link.delete()
-        new_links += [
-            MeasureResponsibility(measure=row.measure, unit_id=unit_id, role=role)
-            for unit_id, role in wanted.items()
-            if unit_id not in current
-        ]
-    MeasureResponsibility.objects.bulk_create(new_links, batch_size=BATCH)
-    MeasureResponsibility.history.bulk_history_create(new_links, batch_size=BATCH, **tags)
+        new_links += [[row.measure.pk, unit_id, role] for unit_id, role in wanted.items() if unit_id not in current]
+    keys = insert(MeasureResponsibility, ["measure_id", "unit_id", "role"], new_links, returning=True)
+    insert_history(MeasureResponsibility, keys, **tags)
 
 
 def _write_measure_history(rows, tags):
     """One history record per written measure, with its goals, as a save would leave."""
-    records = []
+    records = []  # (measure id, history id)
     for is_create in (True, False):
-        measures = [row.measure for row in rows if row.is_create is is_create]
-        records += Measure.history.bulk_history_create(measures, batch_size=BATCH, update=not is_create, **tags)
-    goal_history = apps.get_model("measures", "HistoricalMeasure_goals")
-    links = {}
-    for link in GoalLink.objects.filter(measure_id__in=[record.id for record in records]):
-        links.setdefault(link.measure_id, []).append(link)
-    goal_history.objects.bulk_create(
-        (
-            goal_history(history=record, id=link.pk, measure_id=link.measure_id, goal_id=link.goal_id)
-            for record in records
-            for link in links.get(record.id, [])
-        ),
-        batch_size=BATCH,
+        keys = [row.measure.pk for row in rows if row.is_create is is_create]
+        records += insert_history(Measure, keys, update=not is_create, returning=True, **tags).items()
+    links = {}  # measure id -> [(link id, measure id, goal id)]
+    measure_ids = [measure_id for measure_id, _key in records]
+    for link in GoalLink.objects.filter(measure_id__in=measure_ids).values_list("pk", "measure_id", "goal_id"):
+        links.setdefault(link[1], []).append(link)
+    insert(
+        apps.get_model("measures", "HistoricalMeasure_goals"),
+        ["history_id", "id", "measure_id", "goal_id"],
+        [[key, *link] for measure_id, key in records for link in links.get(measure_id, [])],
     )
 
 

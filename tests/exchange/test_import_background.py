@@ -14,6 +14,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from measures.exchange import importing
 from measures.exchange.export import export_catalogue
 from measures.models import ImportJob, ImportProgress, ImportRecord, Measure
 
@@ -108,7 +109,7 @@ def _upload_and_preview(buero_client, concept, data):
     return job, reverse("admin:measures_measure_import_job", args=[job.pk])
 
 
-def test_confirming_a_file_that_changes_nothing_compares_again_only_if_data_changed(buero_client, demo):
+def test_confirming_a_file_that_changes_nothing_compares_again_only_if_data_changed(buero_client, demo, monkeypatch):
     """The Büro re-imports its own export: the preview says „keine Änderungen“; confirming it
     only records the import, unless somebody changed the catalogue since the preview."""
     data = export_catalogue(demo, "xlsx", include_internal=True)
@@ -118,15 +119,20 @@ def test_confirming_a_file_that_changes_nothing_compares_again_only_if_data_chan
         in buero_client.get(job_url).content.decode()
     )
     buero_client.post(reverse("admin:measures_measure_import_confirm", args=[job.pk]))
+    read = importing.read_catalogue
+    files_read = []
+    monkeypatch.setattr(importing, "read_catalogue", lambda *args: files_read.append(args[1]) or read(*args))
     with counting_queries() as unchanged:
         run_worker()
     done = buero_client.get(job_url, follow=True).content.decode()
     assert "Import abgeschlossen: 0 neu, 0 geändert, 12 unverändert" in done
     assert ImportRecord.objects.get().rows_unchanged == 12
+    assert files_read == []  # the preview had read it; nothing moved since
 
     # The same file again, but a colleague changes a title in the admin between preview and
     # confirm: the file would now undo that. Nothing is written; the new preview shows it.
     job, job_url = _upload_and_preview(buero_client, demo, data)
+    files_read.clear()  # by the preview
     measure = demo.measures.order_by("sort_key").first()
     file_title = measure.title
     measure.title = "Im Admin geändert"
@@ -134,6 +140,7 @@ def test_confirming_a_file_that_changes_nothing_compares_again_only_if_data_chan
     buero_client.post(reverse("admin:measures_measure_import_confirm", args=[job.pk]))
     with counting_queries() as compared:
         run_worker()
+    assert files_read == ["katalog.xlsx"]  # read again under the lock, to compare every row
     page = buero_client.get(job_url).content.decode()
     assert "Seit der Vorschau hat sich der Katalog geändert; es wurde nichts gespeichert." in page
     assert "Im Admin geändert" in page and file_title in page  # old → new of the title

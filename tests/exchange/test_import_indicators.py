@@ -217,7 +217,11 @@ def test_the_buero_imports_milestones_indicators_targets_and_values(
     record = ImportRecord.objects.get()
     latest = total.history.first()
     assert (latest.history_user, latest.history_change_reason) == (buero_user, record.change_reason)
-    assert Milestone.history.filter(history_user=buero_user, history_change_reason=record.change_reason).count() == 2
+    milestones = Milestone.history.filter(history_user=buero_user, history_change_reason=record.change_reason)
+    assert sorted(milestones.values_list("history_type", "title", "done_on")) == [
+        ("+", "Auswertung vorgelegt", None),
+        ("~", "Konzept abgestimmt", date(2025, 4, 15)),
+    ]
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", "ods"])

@@ -8,7 +8,7 @@ import pytest
 from measures.choices import Ampel, Role, Status, UpdateState
 from measures.exchange.export import export_catalogue
 from measures.exchange.importing import run_import
-from measures.models import Concept, FieldOfAction, Goal, ImportRecord, Measure, StatusUpdate
+from measures.models import Concept, FieldOfAction, Goal, ImportRecord, Measure, MeasureResponsibility, StatusUpdate
 from tests.conftest import publish_as_buero
 
 from .conftest import HEADERS, csv_file, database_state, xlsx_file
@@ -120,6 +120,10 @@ def test_import_writes_changes_with_history_reason_and_record(measure, goal, uni
     latest = measure.history.latest()
     assert latest.history_change_reason == f"Import Nr. {record.pk} aus „katalog.xlsx“"
     assert latest.history_user == buero_user
+    assert [link.goal for link in latest.goals.all()] == [goal]  # the goals as they are after the import
+    assert {(link.unit.name, link.history_type) for link in MeasureResponsibility.history.filter(measure=measure)} >= {
+        ("Stelle B", "+")
+    }
     new = Measure.objects.get(code="1.2")
     assert (new.status, new.ampel, new.progress) == (Status.IN_PROGRESS, Ampel.ON_TRACK, 40)
     assert new.status_date == date.today()
