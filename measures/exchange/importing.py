@@ -226,6 +226,10 @@ class _File:
     def titles(self):
         return [sheet.title for sheet, _dataset in self.datasets]
 
+    @property
+    def total_rows(self) -> int:
+        return sum(len(dataset) for _sheet, dataset in self.datasets)
+
     def refused(self):
         return ImportOutcome(rows=[], problems=self.problems, file_format=self.file_format, sheets=self.titles)
 
@@ -275,7 +279,7 @@ def run_import(
             return file.refused()
         common = {"concept": concept, "user": user, "include_internal": include_internal}
         if dry_run:
-            total = sum(len(dataset) for _sheet, dataset in file.datasets)
+            total = file.total_rows
             outcome = _apply(file, dry_run=True, record=None, progress=_reporter(progress, total), **common)
             if progress:
                 progress(total, total)
@@ -303,7 +307,7 @@ def run_import(
                 if file.problems:
                     transaction.set_rollback(True)
                     return file.refused()
-            total = sum(len(dataset) for _sheet, dataset in file.datasets)
+            total = file.total_rows
             with bumps_once():  # the rows saved one by one tell the public pages once, not each
                 outcome = _apply(file, dry_run=False, record=record, progress=_reporter(progress, total), **common)
             if outcome.ok and preview is not None and not outcome.writes() <= preview.writes():

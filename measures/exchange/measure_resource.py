@@ -22,6 +22,16 @@ from .widgets import (
 from .writing import GoalLink, PendingRow, write_pending
 
 
+def _by_number(goals) -> list:
+    """A measure's goals in the order the sheet lists them, on export and in the preview alike."""
+    return sorted(goals, key=lambda goal: goal.number)
+
+
+def _by_name(units) -> list:
+    """A measure's lead or partner units in the order the sheet lists them."""
+    return sorted(units, key=lambda unit: unit.name)
+
+
 class MeasureResource(SheetResource):
     SHEET = "Maßnahmen"
     CODE = KEY_COLUMN = "Nr."
@@ -122,9 +132,9 @@ class MeasureResource(SheetResource):
             measure.field_of_action = fields_of_action[measure.field_of_action_id]
             own = self.links[measure.pk]
             self.relations_of[measure.pk] = {
-                "goals": sorted(goals_of[measure.pk], key=lambda goal: goal.number),
+                "goals": _by_number(goals_of[measure.pk]),
                 **{
-                    name: sorted((units[link.unit_id] for link in own if link.role == role), key=lambda u: u.name)
+                    name: _by_name(units[link.unit_id] for link in own if link.role == role)
                     for name, role in (("lead_units", Role.LEAD), ("partner_units", Role.PARTNER))
                 },
             }
@@ -137,9 +147,7 @@ class MeasureResource(SheetResource):
 
     @staticmethod
     def _units(measure, role):
-        return sorted(
-            (resp.unit for resp in measure.responsibilities.all() if resp.role == role), key=lambda unit: unit.name
-        )
+        return _by_name(resp.unit for resp in measure.responsibilities.all() if resp.role == role)
 
     def relation_values(self, measure):
         if measure.pk is None:
@@ -147,7 +155,7 @@ class MeasureResource(SheetResource):
         return self.relations_of[measure.pk]
 
     def dehydrate_goals(self, measure):
-        return self.fields["goals"].widget.render(sorted(measure.goals.all(), key=lambda goal: goal.number))
+        return self.fields["goals"].widget.render(_by_number(measure.goals.all()))
 
     def dehydrate_lead_units(self, measure):
         return self.fields["lead_units"].widget.render(self._units(measure, Role.LEAD))
